@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * pagectl: every difference between the kernels pagectl builds for.
+ *
+ * Nothing outside this file tests a kernel version. Each difference is
+ * detected from the target's headers by a probe in Kbuild, which defines
+ * PAGECTL_HAVE_<thing>; this file then gives the rest of the module the
+ * newest kernel's name for it.
+ *
+ * Copyright (C) 2026 The pagectl authors
+ */
+#ifndef _PAGECTL_COMPAT_H
+#define _PAGECTL_COMPAT_H
+
+#endif /* _PAGECTL_COMPAT_H */

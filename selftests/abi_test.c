@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ABI conformance of every /dev/pagectl command: the argument-size, flag,
+ * reserved-field, pointer and command-number rules of docs/abi.md.
+ *
+ * Each command is one variant; a new command adds a variant and gets every
+ * check below.
+ *
+ * Copyright (C) 2026 The pagectl authors
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <linux/pagectl.h>
+
+#include "kselftest_harness.h"
+
+#define offsetofend(type, member) \
+	(offsetof(type, member) + sizeof(((type *)0)->member))
+
+/* Room for any command's struct plus a tail the kernel does not know. */
+#define ARG_ROOM 4096
+#define TAIL 64
+
+FIXTURE(abi) {
+	int fd;
+	uint8_t *arg;
+};
+
+/*
+ * cmd: the ioctl; size, min_size: the struct now and in its first version;
+ * valid_flags: flags a valid call may carry; reserved_off/len: the reserved
+ * field; init: fills a valid argument (NULL: all zeros is valid).
+ */
+FIXTURE_VARIANT(abi) {
+	unsigned long cmd;
+	unsigned int size;
+	unsigned int min_size;
+	uint32_t valid_flags;
+	unsigned int reserved_off;
+	unsigned int reserved_len;
+	void (*init)(void *arg);
+};
+
+FIXTURE_VARIANT_ADD(abi, get_info) {
+	.cmd = PAGECTL_GET_INFO,
+	.size = sizeof(struct pagectl_info),
+	.min_size = offsetofend(struct pagectl_info, version),
+	.valid_flags = 0,
+	.reserved_off = offsetof(struct pagectl_info, __reserved),
+	.reserved_len = sizeof(((struct pagectl_info *)0)->__reserved),
+};
+
+/* A valid argument of user size @size, with the tail beyond the struct zeroed. */
+static void *valid_arg(FIXTURE_DATA(abi) *self,
+		       const FIXTURE_VARIANT(abi) *variant, uint32_t size)
+{
+	memset(self->arg, 0, ARG_ROOM);
+	if (variant->init)
+		variant->init(self->arg);
+	memcpy(self->arg, &size, sizeof(size));
+	return self->arg;
+}
+
+static void set_flags(void *arg, uint32_t flags)
+{
+	memcpy((uint8_t *)arg + sizeof(uint32_t), &flags, sizeof(flags));
+}
+
+FIXTURE_SETUP(abi)
+{
+	self->fd = open("/dev/pagectl", O_RDWR | O_CLOEXEC);
+	if (self->fd < 0)
+		SKIP(return, "/dev/pagectl: %s (module not loaded?)", strerror(errno));
+	self->arg = malloc(ARG_ROOM);
+	ASSERT_NE(NULL, self->arg);
+}
+
+FIXTURE_TEARDOWN(abi)
+{
+	free(self->arg);
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+TEST_F(abi, exact_size_accepted)
+{
+	/* The struct as this header defines it works. */
+	ASSERT_EQ(0, ioctl(self->fd, variant->cmd,
+			   valid_arg(self, variant, variant->size)));
+}
+
+TEST_F(abi, first_version_size_accepted)
+{
+	/* A caller built against the first version of the struct works. */
+	ASSERT_EQ(0, ioctl(self->fd, variant->cmd,
+			   valid_arg(self, variant, variant->min_size)));
+}
+
+TEST_F(abi, short_size_einval)
+{
+	/* One byte short of the first version is refused. */
+	ASSERT_EQ(-1, ioctl(self->fd, variant->cmd,
+			    valid_arg(self, variant, variant->min_size - 1)));
+	ASSERT_EQ(EINVAL, errno);
+
+	/* So is a size of zero. */
+	ASSERT_EQ(-1, ioctl(self->fd, variant->cmd, valid_arg(self, variant, 0)));
+	ASSERT_EQ(EINVAL, errno);
+}
+
+TEST_F(abi, long_size_zero_tail_accepted)
+{
+	/* A newer caller's longer struct works if the new fields are zero. */
+	ASSERT_EQ(0, ioctl(self->fd, variant->cmd,
+			   valid_arg(self, variant, variant->size + TAIL)));
+}
+
+TEST_F(abi, long_size_nonzero_tail_e2big)
+{
+	uint8_t *arg = valid_arg(self, variant, variant->size + TAIL);
+
+	/* A non-zero byte the kernel does not know is refused, first or last. */
+	arg[variant->size] = 1;
+	ASSERT_EQ(-1, ioctl(self->fd, variant->cmd, arg));
+	ASSERT_EQ(E2BIG, errno);
+
+	arg = valid_arg(self, variant, variant->size + TAIL);
+	arg[variant->size + TAIL - 1] = 0x80;
+	ASSERT_EQ(-1, ioctl(self->fd, variant->cmd, arg));
+	ASSERT_EQ(E2BIG, errno);
+}
+
+TEST_F(abi, unknown_flag_eopnotsupp)
+{
+	unsigned int bit;
+
+	/* Every flag bit the command does not define is refused. */
+	for (bit = 0; bit < 32; bit++) {
+		void *arg;
+
+		if (variant->valid_flags & (1u << bit))
+			continue;
+		arg = valid_arg(self, variant, variant->size);
+		set_flags(arg, 1u << bit);
+		EXPECT_EQ(-1, ioctl(self->fd, variant->cmd, arg)) {
+			TH_LOG("flag bit %u accepted", bit);
+		}
+		EXPECT_EQ(EOPNOTSUPP, errno) {
+			TH_LOG("flag bit %u", bit);
+		}
+	}
+}
+
+TEST_F(abi, nonzero_reserved_einval)
+{
+	unsigned int i;
+
+	if (!variant->reserved_len)
+		SKIP(return, "no reserved field");
+	/* A non-zero byte anywhere in the reserved field is refused. */
+	for (i = 0; i < variant->reserved_len; i++) {
+		uint8_t *arg = valid_arg(self, variant, variant->size);
+
+		arg[variant->reserved_off + i] = 0xff;
+		EXPECT_EQ(-1, ioctl(self->fd, variant->cmd, arg));
+		EXPECT_EQ(EINVAL, errno) {
+			TH_LOG("reserved byte %u", i);
+		}
+	}
+}
+
+TEST_F(abi, bad_pointer_efault)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uint8_t *map;
+
+	/* NULL and an address in the kernel half are refused. */
+	ASSERT_EQ(-1, ioctl(self->fd, variant->cmd, NULL));
+	ASSERT_EQ(EFAULT, errno);
+	ASSERT_EQ(-1, ioctl(self->fd, variant->cmd, (void *)-4096L));
+	ASSERT_EQ(EFAULT, errno);
+
+	/* A struct whose first bytes are readable but whose end is not. */
+	map = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, map);
+	ASSERT_EQ(0, munmap(map + page, page));
+	memcpy(map + page - sizeof(uint32_t) * 2,
+	       valid_arg(self, variant, variant->size), sizeof(uint32_t) * 2);
+	ASSERT_EQ(-1, ioctl(self->fd, variant->cmd, map + page - sizeof(uint32_t) * 2));
+	ASSERT_EQ(EFAULT, errno);
+
+	/* A struct that can be read but not written back. */
+	memcpy(map, valid_arg(self, variant, variant->size), variant->size);
+	ASSERT_EQ(0, mprotect(map, page, PROT_READ));
+	ASSERT_EQ(-1, ioctl(self->fd, variant->cmd, map));
+	ASSERT_EQ(EFAULT, errno);
+	ASSERT_EQ(0, munmap(map, page));
+}
+
+TEST_F(abi, wrong_encoding_enotty)
+{
+	unsigned int nr = _IOC_NR(variant->cmd);
+
+	/* The command's number with another type byte, direction or size. */
+	ASSERT_EQ(-1, ioctl(self->fd, _IO(PAGECTL_TYPE + 1, nr),
+			    valid_arg(self, variant, variant->size)));
+	ASSERT_EQ(ENOTTY, errno);
+	ASSERT_EQ(-1, ioctl(self->fd, _IOWR(PAGECTL_TYPE, nr, uint64_t),
+			    valid_arg(self, variant, variant->size)));
+	ASSERT_EQ(ENOTTY, errno);
+}
+
+FIXTURE(dev) {
+	int fd;
+};
+
+FIXTURE_SETUP(dev)
+{
+	self->fd = open("/dev/pagectl", O_RDWR | O_CLOEXEC);
+	if (self->fd < 0)
+		SKIP(return, "/dev/pagectl: %s (module not loaded?)", strerror(errno));
+}
+
+FIXTURE_TEARDOWN(dev)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+TEST_F(dev, unknown_command_enotty)
+{
+	uint64_t arg[64] = { 0 };
+	unsigned int nr;
+
+	/* Numbers below the command base, every reserved one, and beyond. */
+	for (nr = 0; nr < 0x100; nr++) {
+		if (nr == PAGECTL_CMD_GET_INFO)
+			continue;
+		arg[0] = sizeof(arg);
+		EXPECT_EQ(-1, ioctl(self->fd, _IO(PAGECTL_TYPE, nr), arg)) {
+			TH_LOG("command %#x accepted", nr);
+		}
+		EXPECT_EQ(ENOTTY, errno) {
+			TH_LOG("command %#x", nr);
+		}
+	}
+	/* A generic file ioctl. */
+	ASSERT_EQ(-1, ioctl(self->fd, FIONREAD, arg));
+	ASSERT_EQ(ENOTTY, errno);
+}
+
+TEST_F(dev, info_reports_module)
+{
+	struct pagectl_info info = { .size = sizeof(info) };
+	char version[64] = "";
+	ssize_t n;
+	int fd;
+
+	ASSERT_EQ(0, ioctl(self->fd, PAGECTL_GET_INFO, &info));
+
+	/* The ABI version and page size are this kernel's. */
+	EXPECT_EQ(PAGECTL_ABI_VERSION, info.abi_version);
+	EXPECT_EQ(sysconf(_SC_PAGESIZE), info.page_size);
+	EXPECT_EQ(sizeof(info), info.size);
+
+	/* GET_INFO itself is a feature; no unknown feature bit is set. */
+	EXPECT_TRUE(info.features & PAGECTL_FEATURE_INFO);
+	EXPECT_EQ(0, info.features & ~(uint64_t)(PAGECTL_FEATURE_INFO |
+		PAGECTL_FEATURE_PIN | PAGECTL_FEATURE_WALK | PAGECTL_FEATURE_BUF |
+		PAGECTL_FEATURE_TIMER));
+	/* A limit is reported only with the feature it limits. */
+	EXPECT_EQ(!!(info.features & PAGECTL_FEATURE_PIN), !!info.max_pin_pages);
+	EXPECT_EQ(!!(info.features & PAGECTL_FEATURE_BUF), !!info.max_buf_bytes);
+	EXPECT_EQ(!!(info.features & PAGECTL_FEATURE_WALK), !!info.max_walk_records);
+
+	/* The version is the one modinfo shows, NUL-terminated. */
+	ASSERT_NE(NULL, memchr(info.version, '\0', sizeof(info.version)));
+	fd = open("/sys/module/pagectl/version", O_RDONLY);
+	ASSERT_LE(0, fd);
+	n = read(fd, version, sizeof(version) - 1);
+	close(fd);
+	ASSERT_LT(0, n);
+	version[strcspn(version, "\n")] = '\0';
+	EXPECT_STREQ(version, info.version);
+}
+
+TEST_F(dev, reserved_fields_cleared_on_output)
+{
+	struct pagectl_info info;
+
+	/* Output fields the caller filled with garbage come back as the kernel's. */
+	memset(&info, 0xa5, sizeof(info));
+	info.size = sizeof(info);
+	info.flags = 0;
+	info.__reserved = 0;
+	ASSERT_EQ(0, ioctl(self->fd, PAGECTL_GET_INFO, &info));
+	EXPECT_EQ(PAGECTL_ABI_VERSION, info.abi_version);
+	EXPECT_EQ(0, info.__reserved);
+	EXPECT_NE(NULL, memchr(info.version, '\0', sizeof(info.version)));
+}
+
+TEST_HARNESS_MAIN

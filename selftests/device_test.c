@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * /dev/pagectl as a device: who may open it, the mode and group module
+ * parameters, and unloading while it is open.
+ *
+ * These tests load and unload the module, so they need root and the module
+ * file: $PAGECTL_MODULE, or /lib/modules/$(uname -r)/extra/pagectl.ko. Each
+ * test leaves the module loaded with default parameters.
+ *
+ * Copyright (C) 2026 The pagectl authors
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <linux/pagectl.h>
+
+#include "kselftest_harness.h"
+
+#define DEVICE "/dev/pagectl"
+#define NOBODY 65534
+#define TEST_GID 4242
+
+static char module_path[512];
+
+static int find_module(void)
+{
+	const char *env = getenv("PAGECTL_MODULE");
+	struct utsname u;
+
+	if (env) {
+		snprintf(module_path, sizeof(module_path), "%s", env);
+	} else {
+		uname(&u);
+		snprintf(module_path, sizeof(module_path),
+			 "/lib/modules/%s/extra/pagectl.ko", u.release);
+	}
+	return access(module_path, R_OK);
+}
+
+static int module_loaded(void)
+{
+	return access("/sys/module/pagectl", F_OK) == 0;
+}
+
+/* Returns 0 or an errno. */
+static int load(const char *params)
+{
+	int fd, ret;
+
+	fd = open(module_path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	ret = syscall(SYS_finit_module, fd, params, 0);
+	ret = ret ? errno : 0;
+	close(fd);
+	return ret;
+}
+
+static int unload(void)
+{
+	return syscall(SYS_delete_module, "pagectl", O_NONBLOCK) ? errno : 0;
+}
+
+static int reload(const char *params)
+{
+	if (module_loaded()) {
+		int ret = unload();
+
+		if (ret)
+			return ret;
+	}
+	return load(params);
+}
+
+/*
+ * Open the device in a child running as @uid with supplementary group @gid
+ * (none if @gid is -1); returns 0 or the errno of open().
+ */
+static int open_as(uid_t uid, gid_t gid)
+{
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		gid_t groups[1] = { gid };
+		int fd;
+
+		if (setgroups(gid == (gid_t)-1 ? 0 : 1, groups) ||
+		    setgid(NOBODY) || setuid(uid))
+			_exit(255);
+		fd = open(DEVICE, O_RDWR);
+		_exit(fd < 0 ? errno : 0);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+FIXTURE(device) {
+	int unused;
+};
+
+FIXTURE_SETUP(device)
+{
+	if (geteuid())
+		SKIP(return, "needs root to load the module");
+	if (find_module())
+		SKIP(return, "no module file (set PAGECTL_MODULE)");
+	ASSERT_EQ(0, reload(""));
+}
+
+FIXTURE_TEARDOWN(device)
+{
+	if (!module_loaded() || reload("") == 0)
+		return;
+	/* A test failed with the module in use or unloaded: reload it anyway. */
+	load("");
+}
+
+TEST_F(device, default_mode_0600_root_only)
+{
+	struct stat st;
+
+	/* The node is a character device, root's, mode 0600. */
+	ASSERT_EQ(0, stat(DEVICE, &st));
+	ASSERT_TRUE(S_ISCHR(st.st_mode));
+	ASSERT_EQ(0600, st.st_mode & 07777);
+	ASSERT_EQ(0, st.st_uid);
+
+	/* An unprivileged user cannot open it. */
+	ASSERT_EQ(EACCES, open_as(NOBODY, -1));
+	/* Root can. */
+	ASSERT_EQ(0, open_as(0, -1));
+}
+
+TEST_F(device, mode_parameter)
+{
+	struct stat st;
+
+	/* mode=0666 makes a node anyone can open. */
+	ASSERT_EQ(0, reload("mode=0666"));
+	ASSERT_EQ(0, stat(DEVICE, &st));
+	ASSERT_EQ(0666, st.st_mode & 07777);
+	ASSERT_EQ(0, open_as(NOBODY, -1));
+}
+
+TEST_F(device, group_parameter)
+{
+	/* With group set, only that group's members get past open(). */
+	ASSERT_EQ(0, reload("mode=0666 group=4242"));
+	ASSERT_EQ(0, open_as(NOBODY, TEST_GID));
+	ASSERT_EQ(EACCES, open_as(NOBODY, TEST_GID + 1));
+	ASSERT_EQ(EACCES, open_as(NOBODY, -1));
+	/* CAP_SYS_ADMIN is not subject to the group. */
+	ASSERT_EQ(0, open_as(0, -1));
+}
+
+TEST_F(device, group_never_widens_mode)
+{
+	/* A group member still needs the node's mode to let them in. */
+	ASSERT_EQ(0, reload("group=4242"));
+	ASSERT_EQ(EACCES, open_as(NOBODY, TEST_GID));
+}
+
+TEST_F(device, bad_mode_refused)
+{
+	/* Bits beyond the permission bits fail the load and leave no node. */
+	ASSERT_EQ(0, unload());
+	ASSERT_EQ(EINVAL, load("mode=04666"));
+	ASSERT_FALSE(module_loaded());
+	ASSERT_NE(0, access(DEVICE, F_OK));
+	ASSERT_EQ(0, load(""));
+}
+
+TEST_F(device, unload_refused_while_open)
+{
+	struct pagectl_info info = { .size = sizeof(info) };
+	int fd;
+
+	/* An open file pins the module. */
+	fd = open(DEVICE, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(EWOULDBLOCK, unload());
+	ASSERT_TRUE(module_loaded());
+
+	/* The device still works after the refused unload. */
+	ASSERT_EQ(0, ioctl(fd, PAGECTL_GET_INFO, &info));
+
+	/* Once the file is closed, unload succeeds and the node goes away. */
+	ASSERT_EQ(0, close(fd));
+	ASSERT_EQ(0, unload());
+	ASSERT_FALSE(module_loaded());
+	ASSERT_NE(0, access(DEVICE, F_OK));
+	ASSERT_EQ(0, load(""));
+}
+
+TEST_F(device, unload_refused_while_open_in_child)
+{
+	int fd, status;
+	pid_t pid;
+
+	/* A file inherited over fork keeps the module in use until both close. */
+	fd = open(DEVICE, O_RDWR);
+	ASSERT_LE(0, fd);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		/* Hold the inherited file until killed. */
+		pause();
+		_exit(0);
+	}
+	ASSERT_EQ(0, close(fd));
+	ASSERT_EQ(EWOULDBLOCK, unload());
+	ASSERT_EQ(0, kill(pid, SIGKILL));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(0, unload());
+	ASSERT_EQ(0, load(""));
+}
+
+TEST_HARNESS_MAIN

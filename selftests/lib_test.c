@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * libpagectl: return conventions and the commands it wraps.
+ *
+ * Copyright (C) 2026 The pagectl authors
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <pagectl.h>
+
+#include "kselftest_harness.h"
+
+TEST(open_missing_node_enoent)
+{
+	struct pagectl *pc = NULL;
+
+	/* A node that does not exist is -ENOENT, with a hint about the module. */
+	ASSERT_EQ(-ENOENT, pagectl_open("/dev/pagectl-does-not-exist", &pc));
+	ASSERT_EQ(NULL, pc);
+	ASSERT_NE(NULL, strstr(pagectl_strerror(-ENOENT), "module"));
+}
+
+TEST(open_null_handle_einval)
+{
+	/* No place to return the handle is -EINVAL. */
+	ASSERT_EQ(-EINVAL, pagectl_open(NULL, NULL));
+}
+
+TEST(close_null_is_noop)
+{
+	/* Closing nothing is harmless, as free(NULL) is. */
+	pagectl_close(NULL);
+}
+
+TEST(get_info_on_other_device_enotty)
+{
+	struct pagectl_info info;
+	struct pagectl *pc;
+
+	/* A file that is not /dev/pagectl refuses the command. */
+	ASSERT_EQ(0, pagectl_open("/dev/null", &pc));
+	ASSERT_EQ(-ENOTTY, pagectl_get_info(pc, &info));
+	pagectl_close(pc);
+}
+
+TEST(get_info)
+{
+	struct pagectl_info info;
+	struct pagectl *pc;
+	int ret;
+
+	ret = pagectl_open(NULL, &pc);
+	if (ret == -ENOENT)
+		SKIP(return, "module not loaded");
+	ASSERT_EQ(0, ret);
+
+	/* The descriptor is close-on-exec. */
+	ASSERT_EQ(FD_CLOEXEC, fcntl(pagectl_fd(pc), F_GETFD) & FD_CLOEXEC);
+
+	/* The library fills size and flags and gets the module's answer. */
+	memset(&info, 0xff, sizeof(info));
+	ASSERT_EQ(0, pagectl_get_info(pc, &info));
+	EXPECT_EQ(sizeof(info), info.size);
+	EXPECT_EQ(PAGECTL_ABI_VERSION, info.abi_version);
+	EXPECT_EQ(sysconf(_SC_PAGESIZE), info.page_size);
+	EXPECT_TRUE(info.features & PAGECTL_FEATURE_INFO);
+	pagectl_close(pc);
+}
+
+TEST_HARNESS_MAIN

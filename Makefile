@@ -1,0 +1,139 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# pagectl: the module, libpagectl, the pagectl CLI and the selftests.
+#
+#   make                 build everything (module for KDIR, see below)
+#   make demo            boot a guest, load the module, run "pagectl info"
+#   make check           every test on every kernel, and the static checks
+#   make deps            install what building and testing need (Debian 12)
+#   make install         install library, headers, CLI and man pages
+#   make modules_install install the module for KERNELRELEASE
+#
+# The module is built against KDIR, by default the headers of KERNELRELEASE
+# (default: the running kernel); when those are missing, against the newest
+# installed Debian 6.1 cloud kernel's headers. DKMS passes KERNELRELEASE.
+
+VERSION := $(shell cat VERSION)
+SOVERSION := 0
+
+KERNELRELEASE ?= $(shell uname -r)
+DEB61_KDIR := $(lastword $(sort $(wildcard /lib/modules/6.1.*-cloud-amd64/build)))
+KDIR ?= $(or $(wildcard /lib/modules/$(KERNELRELEASE)/build),$(DEB61_KDIR))
+
+BUILD ?= build
+LINUX_SOURCE ?= /usr/src/linux-source-6.1.tar.xz
+LINUX_TOOLS := $(BUILD)/linux-tools
+KSFT_DIR := $(abspath $(LINUX_TOOLS))/tools/testing/selftests
+
+PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	    -Wno-missing-field-initializers
+ALL_CFLAGS := $(CFLAGS) $(WARNINGS) -std=gnu11 -Iuapi -Ilib/include \
+	      -DPAGECTL_VERSION='"$(VERSION)"'
+
+LIB_SRCS := $(wildcard lib/src/*.c)
+LIB_OBJS := $(LIB_SRCS:lib/src/%.c=$(BUILD)/lib/%.o)
+LIB_PIC_OBJS := $(LIB_SRCS:lib/src/%.c=$(BUILD)/lib/%.pic.o)
+LIB_SO := $(BUILD)/lib/libpagectl.so.$(VERSION)
+LIB_A := $(BUILD)/lib/libpagectl.a
+CLI := $(BUILD)/pagectl
+HDRS := $(wildcard uapi/linux/*.h lib/include/*.h lib/src/*.h)
+
+.PHONY: all module lib cli selftests clean deps demo check install \
+	modules_install dkms-check linux-tools
+
+all: module lib cli selftests
+
+module:
+	@test -n "$(KDIR)" -a -d "$(KDIR)" || \
+		{ echo "No kernel headers: install linux-headers-cloud-amd64 or set KDIR"; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+lib: $(LIB_SO) $(LIB_A) $(BUILD)/lib/libpagectl.pc
+
+$(BUILD)/lib/%.pic.o: lib/src/%.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
+
+$(BUILD)/lib/%.o: lib/src/%.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -fvisibility=hidden -c -o $@ $<
+
+$(LIB_SO): $(LIB_PIC_OBJS) lib/libpagectl.map
+	$(CC) $(CFLAGS) -shared -Wl,-soname,libpagectl.so.$(SOVERSION) \
+		-Wl,--version-script=lib/libpagectl.map -Wl,-z,defs -o $@ $(LIB_PIC_OBJS)
+	ln -sf libpagectl.so.$(VERSION) $(BUILD)/lib/libpagectl.so.$(SOVERSION)
+	ln -sf libpagectl.so.$(SOVERSION) $(BUILD)/lib/libpagectl.so
+
+$(LIB_A): $(LIB_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/lib/libpagectl.pc: lib/pagectl.pc.in VERSION
+	@mkdir -p $(@D)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
+
+cli: $(CLI)
+
+$(CLI): tools/pagectl/pagectl.c $(HDRS) $(LIB_SO)
+	$(CC) $(ALL_CFLAGS) -o $@ $< -L$(BUILD)/lib -lpagectl
+
+# The kselftest harness and checkpatch come from linux-source, never from
+# this repository.
+linux-tools: $(LINUX_TOOLS)/.stamp
+
+$(LINUX_TOOLS)/.stamp: $(LINUX_SOURCE)
+	@test -f $(LINUX_SOURCE) || \
+		{ echo "$(LINUX_SOURCE) missing: run make deps"; exit 1; }
+	rm -rf $(LINUX_TOOLS)
+	mkdir -p $(LINUX_TOOLS)
+	tar -C $(LINUX_TOOLS) --strip-components=1 -xJf $(LINUX_SOURCE) \
+		--wildcards '*/tools/testing/selftests/kselftest*' \
+		'*/tools/testing/selftests/lib.mk' \
+		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
+		'*/scripts/const_structs.checkpatch'
+	touch $@
+
+selftests: $(LINUX_TOOLS)/.stamp $(LIB_SO)
+	@mkdir -p $(BUILD)/selftests
+	$(MAKE) -C selftests KSFT_DIR=$(KSFT_DIR) PAGECTL_ROOT=$(CURDIR) \
+		OUTPUT=$(abspath $(BUILD))/selftests
+
+deps:
+	tools/deps.sh
+
+demo:
+	tools/deps.sh
+	tools/vm/run --kernel deb61 --demo
+
+check:
+	tools/check.sh
+
+install: lib cli
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/linux \
+		$(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/
+	ln -sf libpagectl.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libpagectl.so.$(SOVERSION)
+	ln -sf libpagectl.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libpagectl.so
+	install -m 0644 $(LIB_A) $(DESTDIR)$(LIBDIR)/
+	install -m 0644 $(BUILD)/lib/libpagectl.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
+	install -m 0644 lib/include/pagectl.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 0644 uapi/linux/pagectl.h $(DESTDIR)$(INCLUDEDIR)/linux/
+	install -m 0755 $(CLI) $(DESTDIR)$(BINDIR)/
+	install -m 0644 lib/man/*.3 $(DESTDIR)$(MANDIR)/man3/
+	install -m 0644 tools/pagectl/pagectl.1 $(DESTDIR)$(MANDIR)/man1/
+
+modules_install: module
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+
+clean:
+	rm -rf $(BUILD)
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean

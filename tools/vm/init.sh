@@ -1,0 +1,143 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# /init of the pagectl test guest (busybox). The host runner writes
+# /etc/pagectl.conf with ACTION (tests, demo, shell or command), TESTS and
+# COMMAND, and reads back the lines starting with "pagectl-vm:".
+
+/bin/busybox --install -s /bin
+export PATH=/bin:/usr/bin:/usr/sbin:/sbin
+export LD_LIBRARY_PATH=/usr/lib
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t debugfs debugfs /sys/kernel/debug
+mount -t tmpfs tmpfs /tmp
+mkdir -p /dev/pts /dev/shm /dev/hugepages
+mount -t devpts devpts /dev/pts
+mount -t tmpfs tmpfs /dev/shm
+mount -t hugetlbfs hugetlbfs /dev/hugepages 2>/dev/null
+
+. /etc/pagectl.conf
+
+say() { echo "pagectl-vm: $*"; }
+
+# Kernel log lines that fail a run whatever the tests said.
+BAD='BUG:|WARNING:|Oops|KASAN|UBSAN|general protection fault|Kernel panic|kernel BUG|'
+BAD="$BAD"'possible circular locking|possible recursive locking|inconsistent lock state|'
+BAD="$BAD"'INFO: trying to register|unreferenced object|list_add corruption|list_del corruption|'
+BAD="$BAD"'refcount_t:|bad page state|Bad page|page dumped because'
+
+KMEMLEAK=/sys/kernel/debug/kmemleak
+
+# Print kernel log lines logged since the last call; fail if any is bad.
+klog_check()
+{
+	dmesg -c > /tmp/klog 2>/dev/null || dmesg > /tmp/klog
+	if grep -E "$BAD" /tmp/klog > /tmp/klog.bad; then
+		say "kernel log after $1:"
+		sed 's/^/pagectl-vm: klog: /' /tmp/klog
+		return 1
+	fi
+	return 0
+}
+
+# Forget what kmemleak found during boot: only our leaks count.
+if [ -w $KMEMLEAK ]; then
+	echo scan > $KMEMLEAK
+	echo clear > $KMEMLEAK
+fi
+
+MODULE=/lib/modules/$(uname -r)/extra/pagectl.ko
+export PAGECTL_MODULE=$MODULE
+say "kernel $(uname -r), $(nproc) cpus, nodes: $(ls -d /sys/devices/system/node/node* | tr '\n' ' ')"
+if [ "$LOAD" = 1 ]; then
+	insmod $MODULE || say "insmod failed"
+fi
+klog_check boot || say "result kernel-log boot failed"
+
+passed=0
+failed=0
+skipped=0
+
+run_tests()
+{
+	for t in $TESTS; do
+		prog=/opt/pagectl/selftests/$t
+		say "running $t"
+		if [ ! -x "$prog" ]; then
+			say "result $t: no such test"
+			failed=$((failed + 1))
+			continue
+		fi
+		cd /opt/pagectl/selftests
+		timeout "$TEST_TIMEOUT" "$prog" > /tmp/out 2>&1
+		rc=$?
+		cd /
+		cat /tmp/out
+		totals=$(grep '^# Totals:' /tmp/out | tail -n1)
+		p=$(echo "$totals" | sed -n 's/.*Totals: pass:\([0-9]*\).*/\1/p')
+		f=$(echo "$totals" | sed -n 's/.* fail:\([0-9]*\).*/\1/p')
+		s=$(echo "$totals" | sed -n 's/.*skip:\([0-9]*\).*/\1/p')
+		if [ -z "$totals" ]; then
+			# Died, timed out or printed no totals: one failure.
+			p=0; f=1; s=0
+		elif [ $rc -ne 0 ] && [ $rc -ne 4 ] && [ "${f:-0}" -eq 0 ]; then
+			f=1
+		fi
+		passed=$((passed + ${p:-0}))
+		failed=$((failed + ${f:-0}))
+		skipped=$((skipped + ${s:-0}))
+		say "result $t: rc=$rc pass=${p:-0} fail=${f:-0} skip=${s:-0}"
+		if ! klog_check "$t"; then
+			say "result kernel-log $t: failed"
+			failed=$((failed + 1))
+		fi
+	done
+}
+
+case "$ACTION" in
+tests)
+	run_tests
+	;;
+demo)
+	set -x
+	ls -l /dev/pagectl
+	cat /sys/module/pagectl/version
+	pagectl info
+	pagectl info --json
+	set +x
+	;;
+shell)
+	say "shell: the module is loaded; exit the shell to power off"
+	setsid cttyhack sh
+	;;
+command)
+	sh -c "$COMMAND"
+	rc=$?
+	say "command exit status $rc"
+	[ $rc -eq 0 ] || failed=1
+	;;
+esac
+
+# Unload, so what the module leaked becomes unreferenced, then scan.
+if [ -d /sys/module/pagectl ] && ! rmmod pagectl; then
+	say "result rmmod: failed"
+	failed=$((failed + 1))
+fi
+if [ -w $KMEMLEAK ]; then
+	sleep 6
+	echo scan > $KMEMLEAK
+	echo scan > $KMEMLEAK
+	if grep -q unreferenced $KMEMLEAK; then
+		say "result kmemleak: leaks found"
+		sed 's/^/pagectl-vm: kmemleak: /' $KMEMLEAK
+		failed=$((failed + 1))
+	fi
+fi
+if ! klog_check end; then
+	say "result kernel-log end: failed"
+	failed=$((failed + 1))
+fi
+say "done passed=$passed failed=$failed skipped=$skipped"
+poweroff -f

@@ -47,7 +47,7 @@ CLI := $(BUILD)/pagectl
 HDRS := $(wildcard uapi/linux/*.h lib/include/*.h lib/src/*.h)
 
 .PHONY: all module lib cli selftests clean deps demo check install \
-	modules_install dkms-check linux-tools
+	modules_install module_clean linux-tools
 
 all: module lib cli selftests
 
@@ -134,6 +134,8 @@ install: lib cli
 modules_install: module
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 
-clean:
-	rm -rf $(BUILD)
+module_clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+
+clean: module_clean
+	rm -rf $(BUILD)

@@ -45,7 +45,7 @@ union pagectl_cmd_buffer {
  * @ioctl_num: the full ioctl number, to reject a matching number of
  *	another type or direction
  * @valid_flags: flags this kernel knows; any other bit is -EOPNOTSUPP
- * @reserved_off: offset of the struct's reserved field
+ * @reserved_off: offset of the struct's __reserved field
  * @reserved_len: its length; any non-zero byte there is -EINVAL
  * @execute: the handler; on success the struct is copied back to the caller
  */
@@ -59,14 +59,15 @@ struct pagectl_ioctl_op {
 	int (*execute)(struct pagectl_file *pf, void *cmd);
 };
 
-#define PAGECTL_OP(_ioctl, _fn, _struct, _last, _flags, _reserved)		\
-	[_IOC_NR(_ioctl) - PAGECTL_CMD_BASE] = {				\
+/* Every command struct names its reserved field __reserved. */
+#define PAGECTL_OP(_ioctl, _fn, _struct, _last, _flags)			\
+	{									\
 		.size = sizeof(_struct),					\
 		.min_size = offsetofend(_struct, _last),			\
 		.ioctl_num = _ioctl,						\
 		.valid_flags = _flags,						\
-		.reserved_off = offsetof(_struct, _reserved),			\
-		.reserved_len = sizeof_field(_struct, _reserved),		\
+		.reserved_off = offsetof(_struct, __reserved),			\
+		.reserved_len = sizeof_field(_struct, __reserved),		\
 		.execute = _fn,							\
 	}
 
@@ -85,8 +86,9 @@ static int pagectl_get_info(struct pagectl_file *pf, void *cmd)
 }
 
 static const struct pagectl_ioctl_op pagectl_ioctl_ops[] = {
-	PAGECTL_OP(PAGECTL_GET_INFO, pagectl_get_info, struct pagectl_info,
-		   version, 0, __reserved),
+	[PAGECTL_CMD_GET_INFO - PAGECTL_CMD_BASE] =
+		PAGECTL_OP(PAGECTL_GET_INFO, pagectl_get_info,
+			   struct pagectl_info, version, 0),
 };
 
 static long pagectl_ioctl(struct file *filp, unsigned int cmd,
@@ -153,7 +155,8 @@ static bool pagectl_may_open(void)
 
 	if (group < 0 || capable(CAP_SYS_ADMIN))
 		return true;
-	gid = make_kgid(current_user_ns(), group);
+	/* A gid of the initial namespace: a user namespace cannot remap it. */
+	gid = make_kgid(&init_user_ns, group);
 	return gid_valid(gid) && in_group_p(gid);
 }
 

@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stddef.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -22,16 +21,13 @@
 
 #include "kselftest_harness.h"
 
-#define offsetofend(type, member) \
-	(offsetof(type, member) + sizeof(((type *)0)->member))
-
 /* Room for any command's struct plus a tail the kernel does not know. */
 #define ARG_ROOM 4096
 #define TAIL 64
 
 FIXTURE(abi) {
 	int fd;
-	uint8_t *arg;
+	__u8 *arg;
 };
 
 /*
@@ -43,7 +39,7 @@ FIXTURE_VARIANT(abi) {
 	unsigned long cmd;
 	unsigned int size;
 	unsigned int min_size;
-	uint32_t valid_flags;
+	__u32 valid_flags;
 	unsigned int reserved_off;
 	unsigned int reserved_len;
 	void (*init)(void *arg);
@@ -52,26 +48,27 @@ FIXTURE_VARIANT(abi) {
 FIXTURE_VARIANT_ADD(abi, get_info) {
 	.cmd = PAGECTL_GET_INFO,
 	.size = sizeof(struct pagectl_info),
-	.min_size = offsetofend(struct pagectl_info, version),
+	.min_size = sizeof(struct pagectl_info),	/* unchanged since v1 */
 	.valid_flags = 0,
 	.reserved_off = offsetof(struct pagectl_info, __reserved),
 	.reserved_len = sizeof(((struct pagectl_info *)0)->__reserved),
 };
 
 /* A valid argument of user size @size, with the tail beyond the struct zeroed. */
-static void *valid_arg(FIXTURE_DATA(abi) *self,
-		       const FIXTURE_VARIANT(abi) *variant, uint32_t size)
+static void *fill_arg(__u8 *arg, void (*init)(void *arg), __u32 size)
 {
-	memset(self->arg, 0, ARG_ROOM);
-	if (variant->init)
-		variant->init(self->arg);
-	memcpy(self->arg, &size, sizeof(size));
-	return self->arg;
+	memset(arg, 0, ARG_ROOM);
+	if (init)
+		init(arg);
+	memcpy(arg, &size, sizeof(size));
+	return arg;
 }
 
-static void set_flags(void *arg, uint32_t flags)
+#define valid_arg(self, variant, size) fill_arg((self)->arg, (variant)->init, size)
+
+static void set_flags(void *arg, __u32 flags)
 {
-	memcpy((uint8_t *)arg + sizeof(uint32_t), &flags, sizeof(flags));
+	memcpy((__u8 *)arg + sizeof(__u32), &flags, sizeof(flags));
 }
 
 FIXTURE_SETUP(abi)
@@ -125,7 +122,7 @@ TEST_F(abi, long_size_zero_tail_accepted)
 
 TEST_F(abi, long_size_nonzero_tail_e2big)
 {
-	uint8_t *arg = valid_arg(self, variant, variant->size + TAIL);
+	__u8 *arg = valid_arg(self, variant, variant->size + TAIL);
 
 	/* A non-zero byte the kernel does not know is refused, first or last. */
 	arg[variant->size] = 1;
@@ -167,7 +164,7 @@ TEST_F(abi, nonzero_reserved_einval)
 		SKIP(return, "no reserved field");
 	/* A non-zero byte anywhere in the reserved field is refused. */
 	for (i = 0; i < variant->reserved_len; i++) {
-		uint8_t *arg = valid_arg(self, variant, variant->size);
+		__u8 *arg = valid_arg(self, variant, variant->size);
 
 		arg[variant->reserved_off + i] = 0xff;
 		EXPECT_EQ(-1, ioctl(self->fd, variant->cmd, arg));
@@ -180,7 +177,7 @@ TEST_F(abi, nonzero_reserved_einval)
 TEST_F(abi, bad_pointer_efault)
 {
 	long page = sysconf(_SC_PAGESIZE);
-	uint8_t *map;
+	__u8 *map;
 
 	/* NULL and an address in the kernel half are refused. */
 	ASSERT_EQ(-1, ioctl(self->fd, variant->cmd, NULL));
@@ -193,9 +190,9 @@ TEST_F(abi, bad_pointer_efault)
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, map);
 	ASSERT_EQ(0, munmap(map + page, page));
-	memcpy(map + page - sizeof(uint32_t) * 2,
-	       valid_arg(self, variant, variant->size), sizeof(uint32_t) * 2);
-	ASSERT_EQ(-1, ioctl(self->fd, variant->cmd, map + page - sizeof(uint32_t) * 2));
+	memcpy(map + page - sizeof(__u32) * 2,
+	       valid_arg(self, variant, variant->size), sizeof(__u32) * 2);
+	ASSERT_EQ(-1, ioctl(self->fd, variant->cmd, map + page - sizeof(__u32) * 2));
 	ASSERT_EQ(EFAULT, errno);
 
 	/* A struct that can be read but not written back. */
@@ -214,7 +211,7 @@ TEST_F(abi, wrong_encoding_enotty)
 	ASSERT_EQ(-1, ioctl(self->fd, _IO(PAGECTL_TYPE + 1, nr),
 			    valid_arg(self, variant, variant->size)));
 	ASSERT_EQ(ENOTTY, errno);
-	ASSERT_EQ(-1, ioctl(self->fd, _IOWR(PAGECTL_TYPE, nr, uint64_t),
+	ASSERT_EQ(-1, ioctl(self->fd, _IOWR(PAGECTL_TYPE, nr, __u64),
 			    valid_arg(self, variant, variant->size)));
 	ASSERT_EQ(ENOTTY, errno);
 }
@@ -238,7 +235,7 @@ FIXTURE_TEARDOWN(dev)
 
 TEST_F(dev, unknown_command_enotty)
 {
-	uint64_t arg[64] = { 0 };
+	__u64 arg[64] = { 0 };
 	unsigned int nr;
 
 	/* Numbers below the command base, every reserved one, and beyond. */
@@ -274,7 +271,7 @@ TEST_F(dev, info_reports_module)
 
 	/* GET_INFO itself is a feature; no unknown feature bit is set. */
 	EXPECT_TRUE(info.features & PAGECTL_FEATURE_INFO);
-	EXPECT_EQ(0, info.features & ~(uint64_t)(PAGECTL_FEATURE_INFO |
+	EXPECT_EQ(0, info.features & ~(__u64)(PAGECTL_FEATURE_INFO |
 		PAGECTL_FEATURE_PIN | PAGECTL_FEATURE_WALK | PAGECTL_FEATURE_BUF |
 		PAGECTL_FEATURE_TIMER));
 	/* A limit is reported only with the feature it limits. */

@@ -75,7 +75,7 @@ PAGECTL_EXPORT const char *pagectl_strerror(int err)
 	case ENOENT:
 		return "/dev/pagectl not found: is the pagectl module loaded?";
 	case EACCES:
-		return "permission denied on /dev/pagectl (see the mode and group module parameters)";
+		return "permission denied on /dev/pagectl (see its mode and group parameters)";
 	case ENOTTY:
 		return "the loaded pagectl module does not know this command";
 	case EOPNOTSUPP:

@@ -12,6 +12,7 @@
 #include <pagectl.h>
 
 #define EXIT_USAGE 2
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *device;
 
@@ -28,7 +29,7 @@ static const struct feature_name features[] = {
 	{ PAGECTL_FEATURE_TIMER, "timer" },
 };
 
-static void usage(FILE *out)
+static void print_usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: pagectl [-d DEVICE] COMMAND [ARGS]\n"
@@ -67,7 +68,7 @@ static void print_info_text(const struct pagectl_info *info)
 	printf("ABI version:      %u\n", info->abi_version);
 	printf("page size:        %u\n", info->page_size);
 	printf("features:         ");
-	for (i = 0; i < sizeof(features) / sizeof(features[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(features); i++) {
 		if (info->features & features[i].bit) {
 			printf("%s%s", sep, features[i].name);
 			sep = " ";
@@ -87,7 +88,7 @@ static void print_info_json(const struct pagectl_info *info)
 	printf("{\"version\": \"%s\", \"abi_version\": %u, \"page_size\": %u, ",
 	       info->version, info->abi_version, info->page_size);
 	printf("\"features\": [");
-	for (i = 0; i < sizeof(features) / sizeof(features[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(features); i++) {
 		if (info->features & features[i].bit) {
 			printf("%s\"%s\"", sep, features[i].name);
 			sep = ", ";
@@ -163,15 +164,15 @@ int main(int argc, char **argv)
 			printf("pagectl %s\n", PAGECTL_VERSION);
 			return EXIT_SUCCESS;
 		case 'h':
-			usage(stdout);
+			print_usage(stdout);
 			return EXIT_SUCCESS;
 		default:
-			usage(stderr);
+			print_usage(stderr);
 			return EXIT_USAGE;
 		}
 	}
 	if (optind >= argc) {
-		usage(stderr);
+		print_usage(stderr);
 		return EXIT_USAGE;
 	}
 
@@ -180,7 +181,7 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[0], "info"))
 		return cmd_info(argc, argv);
 	if (!strcmp(argv[0], "help")) {
-		usage(stdout);
+		print_usage(stdout);
 		return EXIT_SUCCESS;
 	}
 	fprintf(stderr, "pagectl: unknown command '%s' (see pagectl --help)\n", argv[0]);

@@ -29,6 +29,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 cache=${PAGECTL_CACHE:-/var/cache/pagectl}
 jobs=${JOBS:-$(nproc)}
 RECIPE=1
+# What a chroot needs to build the module with W=1 (kernel-doc is perl or python).
+CHROOT_PACKAGES="make gcc libc6-dev perl python3 linux-headers-cloud-amd64"
 
 die() { echo "kernel.sh: $*" >&2; exit 1; }
 log() { echo "kernel.sh: $*" >&2; }
@@ -122,7 +124,7 @@ kernel_chroot()
 	local mirror key dir root apt ver hdr deb img kmods
 
 	mirror=$(debian_mirror)
-	key=$(echo "$suite $mirror $RECIPE" | hash_of -)
+	key=$(echo "$suite $mirror $CHROOT_PACKAGES $RECIPE" | hash_of -)
 	dir=$cache/$name-$key
 	root=$dir/root
 	if [ -f "$dir/env" ]; then
@@ -138,8 +140,9 @@ kernel_chroot()
 	apt=(chroot "$root" env DEBIAN_FRONTEND=noninteractive apt-get -q -y
 	     -o Acquire::Check-Valid-Until=false)
 	"${apt[@]}" update >&2
-	"${apt[@]}" install --no-install-recommends make gcc libc6-dev \
-		linux-headers-cloud-amd64 >&2 || die "headers for $suite failed"
+	# shellcheck disable=SC2086
+	"${apt[@]}" install --no-install-recommends $CHROOT_PACKAGES >&2 ||
+		die "headers for $suite failed"
 
 	hdr=$(cd "$root/usr/src" && ls -d linux-headers-*-cloud-amd64 | sort -V | tail -n1)
 	ver=${hdr#linux-headers-}

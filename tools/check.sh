@@ -140,11 +140,22 @@ check_dkms()
 	return $ret
 }
 
+# The runner itself: a warning in the guest kernel log fails a run in which
+# nothing else failed.
+check_runner()
+{
+	! tools/vm/run --kernel deb61 -- \
+		'echo "WARNING: injected by make check" > /dev/kmsg' ||
+		return 1
+	grep -q '^pagectl-vm: result kernel-log end: failed' "$logs/runner-catches-kernel-warning.log"
+}
+
 step build-w1 check_build
 step checkpatch check_checkpatch
 step sparse check_sparse
 step uapi-header check_uapi
 step dkms check_dkms
+step runner-catches-kernel-warning check_runner
 
 # The selftests in a guest of each kernel.
 for k in $kernels; do

@@ -46,6 +46,7 @@ klog_check()
 if [ -w $KMEMLEAK ]; then
 	echo scan > $KMEMLEAK
 	echo clear > $KMEMLEAK
+	say "kmemleak: on"
 fi
 
 MODULE=/lib/modules/$(uname -r)/extra/pagectl.ko
@@ -104,12 +105,11 @@ tests)
 	run_tests
 	;;
 demo)
-	set -x
-	ls -l /dev/pagectl
-	cat /sys/module/pagectl/version
-	pagectl info
-	pagectl info --json
-	set +x
+	for c in "ls -l /dev/pagectl" "cat /sys/module/pagectl/version" \
+		 "pagectl info" "pagectl info --json"; do
+		echo "# $c"
+		$c || failed=$((failed + 1))
+	done
 	;;
 shell)
 	say "shell: the module is loaded; exit the shell to power off"

@@ -12,4 +12,17 @@
 #ifndef _PAGECTL_COMPAT_H
 #define _PAGECTL_COMPAT_H
 
+#include <linux/hrtimer.h>
+
+/* hrtimer_setup() replaced hrtimer_init() plus setting ->function (6.13). */
+#ifndef PAGECTL_HAVE_HRTIMER_SETUP
+static inline void hrtimer_setup(struct hrtimer *timer,
+				 enum hrtimer_restart (*function)(struct hrtimer *),
+				 clockid_t clock_id, enum hrtimer_mode mode)
+{
+	hrtimer_init(timer, clock_id, mode);
+	timer->function = function;
+}
+#endif
+
 #endif /* _PAGECTL_COMPAT_H */

@@ -12,10 +12,13 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/sched.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/stddef.h>
 #include <linux/string.h>
@@ -33,9 +36,17 @@ module_param(group, int, 0444);
 MODULE_PARM_DESC(group,
 		 "If set, only members of this group id (or CAP_SYS_ADMIN) may open /dev/pagectl");
 
+unsigned long pagectl_max_pin_pages = 1UL << 20;
+module_param_named(max_pin_pages, pagectl_max_pin_pages, ulong, 0444);
+MODULE_PARM_DESC(max_pin_pages, "Pages one open file may hold pinned (default 1048576)");
+
 /* Every command's argument struct, so the dispatcher can hold any of them. */
 union pagectl_cmd_buffer {
 	struct pagectl_info info;
+	struct pagectl_pin pin;
+	struct pagectl_unpin unpin;
+	struct pagectl_pin_describe describe;
+	struct pagectl_timer timer;
 };
 
 /**
@@ -48,6 +59,8 @@ union pagectl_cmd_buffer {
  * @reserved_off: offset of the struct's __reserved field
  * @reserved_len: its length; any non-zero byte there is -EINVAL
  * @execute: the handler; on success the struct is copied back to the caller
+ * @undo: if set, called when that copy fails, to take back what @execute
+ *	made: the caller never learnt of it
  */
 struct pagectl_ioctl_op {
 	unsigned int size;
@@ -57,10 +70,11 @@ struct pagectl_ioctl_op {
 	unsigned int reserved_off;
 	unsigned int reserved_len;
 	int (*execute)(struct pagectl_file *pf, void *cmd);
+	void (*undo)(struct pagectl_file *pf, void *cmd);
 };
 
 /* Every command struct names its reserved field __reserved. */
-#define PAGECTL_OP(_ioctl, _fn, _struct, _last, _flags)			\
+#define PAGECTL_OP(_ioctl, _fn, _undo, _struct, _last, _flags)		\
 	{									\
 		.size = sizeof(_struct),					\
 		.min_size = offsetofend(_struct, _last),			\
@@ -69,6 +83,7 @@ struct pagectl_ioctl_op {
 		.reserved_off = offsetof(_struct, __reserved),			\
 		.reserved_len = sizeof_field(_struct, __reserved),		\
 		.execute = _fn,							\
+		.undo = _undo,							\
 	}
 
 static int pagectl_get_info(struct pagectl_file *pf, void *cmd)
@@ -77,8 +92,9 @@ static int pagectl_get_info(struct pagectl_file *pf, void *cmd)
 
 	info->abi_version = PAGECTL_ABI_VERSION;
 	info->page_size = PAGE_SIZE;
-	info->features = PAGECTL_FEATURE_INFO;
-	info->max_pin_pages = 0;
+	info->features = PAGECTL_FEATURE_INFO | PAGECTL_FEATURE_PIN |
+			 PAGECTL_FEATURE_TIMER;
+	info->max_pin_pages = pagectl_max_pin_pages;
 	info->max_buf_bytes = 0;
 	info->max_walk_records = 0;
 	strscpy_pad(info->version, PAGECTL_VERSION, sizeof(info->version));
@@ -87,8 +103,21 @@ static int pagectl_get_info(struct pagectl_file *pf, void *cmd)
 
 static const struct pagectl_ioctl_op pagectl_ioctl_ops[] = {
 	[PAGECTL_CMD_GET_INFO - PAGECTL_CMD_BASE] =
-		PAGECTL_OP(PAGECTL_GET_INFO, pagectl_get_info,
+		PAGECTL_OP(PAGECTL_GET_INFO, pagectl_get_info, NULL,
 			   struct pagectl_info, version, 0),
+	[PAGECTL_CMD_PIN - PAGECTL_CMD_BASE] =
+		PAGECTL_OP(PAGECTL_PIN, pagectl_pin, pagectl_pin_undo,
+			   struct pagectl_pin, __reserved, PAGECTL_PIN_WRITE),
+	[PAGECTL_CMD_UNPIN - PAGECTL_CMD_BASE] =
+		PAGECTL_OP(PAGECTL_UNPIN, pagectl_unpin, NULL,
+			   struct pagectl_unpin, __reserved, PAGECTL_UNPIN_DIRTY),
+	[PAGECTL_CMD_PIN_DESCRIBE - PAGECTL_CMD_BASE] =
+		PAGECTL_OP(PAGECTL_PIN_DESCRIBE, pagectl_pin_describe, NULL,
+			   struct pagectl_pin_describe, __reserved,
+			   PAGECTL_DESCRIBE_EXTENTS),
+	[PAGECTL_CMD_TIMER - PAGECTL_CMD_BASE] =
+		PAGECTL_OP(PAGECTL_TIMER, pagectl_timer, NULL,
+			   struct pagectl_timer, __reserved, PAGECTL_TIMER_DISARM),
 };
 
 static long pagectl_ioctl(struct file *filp, unsigned int cmd,
@@ -129,14 +158,20 @@ static long pagectl_ioctl(struct file *filp, unsigned int cmd,
 	ret = op->execute(pf, &buf);
 	if (ret)
 		return ret;
-	if (copy_to_user(uarg, &buf, min_t(u32, user_size, op->size)))
+	if (copy_to_user(uarg, &buf, min_t(u32, user_size, op->size))) {
+		if (op->undo)
+			op->undo(pf, &buf);
 		return -EFAULT;
+	}
 	return 0;
 }
 
 static void pagectl_file_free(struct kref *ref)
 {
-	kfree(container_of(ref, struct pagectl_file, ref));
+	struct pagectl_file *pf = container_of(ref, struct pagectl_file, ref);
+
+	mmdrop(pf->mm);
+	kfree(pf);
 }
 
 /**
@@ -166,11 +201,21 @@ static int pagectl_open(struct inode *inode, struct file *filp)
 
 	if (!pagectl_may_open())
 		return -EACCES;
+	/* Pins are made in, and charged to, the opener's address space. */
+	if (!current->mm)
+		return -EINVAL;
 
-	pf = kzalloc(sizeof(*pf), GFP_KERNEL);
+	pf = kzalloc(sizeof(*pf), GFP_KERNEL_ACCOUNT);
 	if (!pf)
 		return -ENOMEM;
 	kref_init(&pf->ref);
+	mmgrab(current->mm);
+	pf->mm = current->mm;
+	pf->pid = task_tgid_nr(current);
+	/* Decided once, from the opener's credentials, as pagemap does. */
+	pf->privileged = file_ns_capable(filp, &init_user_ns, CAP_SYS_ADMIN);
+	pagectl_pins_init(pf);
+	pagectl_inspect_add(pf);
 	/* misc_open() left the miscdevice here; the file owns pf from now on. */
 	filp->private_data = pf;
 	return 0;
@@ -178,7 +223,11 @@ static int pagectl_open(struct inode *inode, struct file *filp)
 
 static int pagectl_release(struct inode *inode, struct file *filp)
 {
-	pagectl_file_put(filp->private_data);
+	struct pagectl_file *pf = filp->private_data;
+
+	pagectl_inspect_del(pf);
+	pagectl_pins_release(pf);
+	pagectl_file_put(pf);
 	return 0;
 }
 
@@ -207,17 +256,27 @@ static int __init pagectl_init(void)
 	}
 	pagectl_misc.mode = mode;
 
+	ret = pagectl_inspect_init();
+	if (ret) {
+		pr_err("cannot create /proc/pagectl: %d\n", ret);
+		return ret;
+	}
 	ret = misc_register(&pagectl_misc);
 	if (ret) {
 		pr_err("cannot register /dev/pagectl: %d\n", ret);
-		return ret;
+		goto err_inspect;
 	}
 	return 0;
+
+err_inspect:
+	pagectl_inspect_exit();
+	return ret;
 }
 
 static void __exit pagectl_exit(void)
 {
 	misc_deregister(&pagectl_misc);
+	pagectl_inspect_exit();
 }
 
 module_init(pagectl_init);

@@ -100,4 +100,222 @@ struct pagectl_info {
 /** PAGECTL_GET_INFO - fill &struct pagectl_info */
 #define PAGECTL_GET_INFO	_IO(PAGECTL_TYPE, PAGECTL_CMD_GET_INFO)
 
+/*
+ * Page state bits of &pagectl_frame.flags.
+ */
+#define PAGECTL_PAGE_VALID		0x1U  /* the other fields mean something */
+#define PAGECTL_PAGE_ZERO		0x2U  /* the shared zero page */
+#define PAGECTL_PAGE_ANON		0x4U  /* private anonymous memory */
+#define PAGECTL_PAGE_FILE		0x8U  /* page cache of a regular file */
+#define PAGECTL_PAGE_SHMEM		0x10U  /* shmem, tmpfs, memfd, shared anon */
+#define PAGECTL_PAGE_KSM		0x20U  /* merged by KSM */
+#define PAGECTL_PAGE_THP		0x40U  /* part of a large folio, not hugetlb */
+#define PAGECTL_PAGE_HUGETLB		0x80U  /* part of a hugetlb page */
+#define PAGECTL_PAGE_ANON_EXCLUSIVE	0x100U  /* anon, mapped by one process only */
+#define PAGECTL_PAGE_MAYBE_DMA_PINNED	0x200U  /* folio_maybe_dma_pinned() */
+#define PAGECTL_PAGE_LRU		0x400U
+#define PAGECTL_PAGE_UNEVICTABLE	0x800U
+#define PAGECTL_PAGE_MLOCKED		0x1000U
+#define PAGECTL_PAGE_DIRTY		0x2000U
+#define PAGECTL_PAGE_WRITEBACK		0x4000U
+#define PAGECTL_PAGE_SWAPCACHE		0x8000U
+#define PAGECTL_PAGE_RESERVED		0x10000U
+
+/*
+ * Zones of &pagectl_frame.zone.
+ */
+#define PAGECTL_ZONE_UNKNOWN		0
+#define PAGECTL_ZONE_DMA		1
+#define PAGECTL_ZONE_DMA32		2
+#define PAGECTL_ZONE_NORMAL		3
+#define PAGECTL_ZONE_HIGHMEM		4
+#define PAGECTL_ZONE_MOVABLE		5
+#define PAGECTL_ZONE_DEVICE		6
+
+/** PAGECTL_OUT_PFNS - out_flags: frame numbers are filled in (CAP_SYS_ADMIN) */
+#define PAGECTL_OUT_PFNS		0x1U
+
+/**
+ * struct pagectl_frame - one page of a pin
+ * @pfn: page frame number; 0 unless the file was opened with CAP_SYS_ADMIN
+ *	(%PAGECTL_OUT_PFNS), as in /proc/PID/pagemap
+ * @nid: NUMA node of the page
+ * @size_shift: log2 of the bytes of the folio holding the page: 12 for a
+ *	small page, 21 for a 2 MiB THP or hugetlb page, 30 for 1 GiB
+ * @zone: %PAGECTL_ZONE_* of the page
+ * @flags: %PAGECTL_PAGE_* bits
+ * @refcount: the folio's reference count; a pin of a small page adds 1024
+ *	(GUP_PIN_COUNTING_BIAS) to it
+ * @pincount: a large folio's exact pin count; 0 for a small page, whose pins
+ *	are counted in @refcount only
+ */
+struct pagectl_frame {
+	__aligned_u64 pfn;
+	__u32 nid;
+	__u32 size_shift;
+	__u32 zone;
+	__u32 flags;
+	__u32 refcount;
+	__u32 pincount;
+};
+
+/**
+ * struct pagectl_extent - a physically contiguous run of a pin
+ * @pfn: first frame; 0 unless %PAGECTL_OUT_PFNS
+ * @offset: bytes from the first page of the pin
+ * @length: bytes, a multiple of the page size
+ * @nid: NUMA node of the whole run (runs never cross nodes)
+ * @__reserved: out: 0
+ */
+struct pagectl_extent {
+	__aligned_u64 pfn;
+	__aligned_u64 offset;
+	__aligned_u64 length;
+	__u32 nid;
+	__u32 __reserved;
+};
+
+/** PAGECTL_PIN_WRITE - pin for writing (FOLL_WRITE): breaks COW now */
+#define PAGECTL_PIN_WRITE		0x1U
+
+/**
+ * struct pagectl_pin - pin a user range (PAGECTL_PIN)
+ * @size: sizeof(struct pagectl_pin)
+ * @flags: %PAGECTL_PIN_WRITE
+ * @addr: first byte of the range, any alignment
+ * @length: bytes, not 0; the pin covers every page the range touches
+ * @handle: out: the pin's handle, never 0
+ * @start: out: @addr rounded down to a page boundary
+ * @npages: out: pages pinned
+ * @__reserved: must be 0
+ *
+ * Errors: EINVAL (@length 0), EOVERFLOW (the range wraps), EFAULT (not user
+ * memory the kernel can pin long-term: unmapped, PROT_NONE, VM_IO/VM_PFNMAP,
+ * a kernel address, or a writable pin of page cache on 6.5+), ENOSPC (over
+ * the module's per-file cap), ENOMEM (over RLIMIT_MEMLOCK without
+ * CAP_IPC_LOCK, or out of memory), EPERM (the caller's address space is not
+ * the one that opened the file), EINTR (killed while pinning). A failed PIN
+ * leaves nothing pinned.
+ */
+struct pagectl_pin {
+	__u32 size;
+	__u32 flags;
+	__aligned_u64 addr;
+	__aligned_u64 length;
+	__aligned_u64 handle;
+	__aligned_u64 start;
+	__aligned_u64 npages;
+	__aligned_u64 __reserved;
+};
+
+/** PAGECTL_PIN - pin pages: &struct pagectl_pin */
+#define PAGECTL_PIN		_IO(PAGECTL_TYPE, PAGECTL_CMD_PIN)
+
+/** PAGECTL_UNPIN_DIRTY - mark the pages dirty as they are released */
+#define PAGECTL_UNPIN_DIRTY		0x1U
+
+/**
+ * struct pagectl_unpin - release a pin (PAGECTL_UNPIN)
+ * @size: sizeof(struct pagectl_unpin)
+ * @flags: %PAGECTL_UNPIN_DIRTY
+ * @handle: the pin
+ * @__reserved: must be 0
+ *
+ * Errors: ENOENT (no pin with this handle in this file).
+ */
+struct pagectl_unpin {
+	__u32 size;
+	__u32 flags;
+	__aligned_u64 handle;
+	__aligned_u64 __reserved;
+};
+
+/** PAGECTL_UNPIN - release a pin: &struct pagectl_unpin */
+#define PAGECTL_UNPIN		_IO(PAGECTL_TYPE, PAGECTL_CMD_UNPIN)
+
+/** PAGECTL_DESCRIBE_EXTENTS - return &struct pagectl_extent records */
+#define PAGECTL_DESCRIBE_EXTENTS	0x1U
+
+/**
+ * struct pagectl_pin_describe - the pages of a pin (PAGECTL_PIN_DESCRIBE)
+ * @size: sizeof(struct pagectl_pin_describe)
+ * @flags: %PAGECTL_DESCRIBE_EXTENTS for &struct pagectl_extent records,
+ *	otherwise &struct pagectl_frame records, one per page
+ * @handle: the pin
+ * @cursor: page index in the pin to start from; 0 for the first call
+ * @records: user pointer to the record array; may be 0 if @max_records is 0
+ * @record_size: the caller's sizeof() of one record
+ * @max_records: capacity of @records
+ * @nr_records: out: records written
+ * @out_flags: out: %PAGECTL_OUT_PFNS
+ * @next_cursor: out: @cursor for the next call; equals @npages when done
+ * @npages: out: pages in the pin
+ * @start: out: user address of the pin's first page
+ * @__reserved: must be 0
+ *
+ * Errors: ENOENT (unknown handle), EINVAL (@cursor beyond the pin, or
+ * @record_size smaller than the record or larger than 4096), EFAULT
+ * (@records not writable).
+ */
+struct pagectl_pin_describe {
+	__u32 size;
+	__u32 flags;
+	__aligned_u64 handle;
+	__aligned_u64 cursor;
+	__aligned_u64 records;
+	__u32 record_size;
+	__u32 max_records;
+	__u32 nr_records;
+	__u32 out_flags;
+	__aligned_u64 next_cursor;
+	__aligned_u64 npages;
+	__aligned_u64 start;
+	__aligned_u64 __reserved;
+};
+
+/** PAGECTL_PIN_DESCRIBE - frames or extents of a pin: &struct pagectl_pin_describe */
+#define PAGECTL_PIN_DESCRIBE	_IO(PAGECTL_TYPE, PAGECTL_CMD_PIN_DESCRIBE)
+
+/** PAGECTL_TIMER_DISARM - stop the pin's timer; @offset and @period_ns must be 0 */
+#define PAGECTL_TIMER_DISARM		0x2U
+
+/** PAGECTL_TIMER_MIN_PERIOD_NS - shortest period accepted (10 us) */
+#define PAGECTL_TIMER_MIN_PERIOD_NS	10000
+/** PAGECTL_TIMER_MAX_PER_FILE - timers one file may have armed */
+#define PAGECTL_TIMER_MAX_PER_FILE	64
+
+/**
+ * struct pagectl_timer - a kernel timer that counts in pinned memory
+ * @size: sizeof(struct pagectl_timer)
+ * @flags: %PAGECTL_TIMER_DISARM
+ * @target: a pin handle of this file, pinned with %PAGECTL_PIN_WRITE
+ * @offset: byte offset of a 64-bit counter from the pin's first page;
+ *	a multiple of 8
+ * @period_ns: the timer adds 1 to the counter every @period_ns, at least
+ *	%PAGECTL_TIMER_MIN_PERIOD_NS
+ * @ticks: out: increments made by the timer this call replaced or disarmed
+ * @__reserved: must be 0
+ *
+ * The timer runs in hard interrupt context and adds to the counter through
+ * the kernel's mapping of the pinned pages. It stops on DISARM, on UNPIN of
+ * its pin and on the last close of the file. Arming a pin that has a timer
+ * replaces its offset and period.
+ *
+ * Errors: ENOENT (unknown handle), EACCES (pin not made for writing),
+ * EINVAL (@offset misaligned or beyond the pin, @period_ns too short, DISARM
+ * with @offset or @period_ns set), ENOSPC (%PAGECTL_TIMER_MAX_PER_FILE armed).
+ */
+struct pagectl_timer {
+	__u32 size;
+	__u32 flags;
+	__aligned_u64 target;
+	__aligned_u64 offset;
+	__aligned_u64 period_ns;
+	__aligned_u64 ticks;
+	__aligned_u64 __reserved;
+};
+
+/** PAGECTL_TIMER - arm or disarm a counter timer: &struct pagectl_timer */
+#define PAGECTL_TIMER		_IO(PAGECTL_TYPE, PAGECTL_CMD_TIMER)
+
 #endif /* _UAPI_LINUX_PAGECTL_H */

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * pagectl: what the module holds, for people: /proc/pagectl (a summary) and
+ * /sys/kernel/debug/pagectl/pins (every pin of every open file).
+ *
+ * Copyright (C) 2026 The pagectl authors
+ */
+
+#include <linux/debugfs.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+
+#include "internal.h"
+
+/* Every open file of /dev/pagectl, for the two views below. */
+static LIST_HEAD(pagectl_files);
+static DEFINE_MUTEX(pagectl_files_lock);
+
+static struct dentry *pagectl_debugfs;
+
+void pagectl_inspect_add(struct pagectl_file *pf)
+{
+	mutex_lock(&pagectl_files_lock);
+	list_add_tail(&pf->node, &pagectl_files);
+	mutex_unlock(&pagectl_files_lock);
+}
+
+void pagectl_inspect_del(struct pagectl_file *pf)
+{
+	mutex_lock(&pagectl_files_lock);
+	list_del(&pf->node);
+	mutex_unlock(&pagectl_files_lock);
+}
+
+static int pagectl_summary_show(struct seq_file *m, void *v)
+{
+	unsigned long files = 0, pins = 0, pages = 0, timers = 0;
+	struct pagectl_file *pf;
+
+	mutex_lock(&pagectl_files_lock);
+	list_for_each_entry(pf, &pagectl_files, node) {
+		files++;
+		pins += atomic_long_read(&pf->npins);
+		pages += atomic_long_read(&pf->pinned_pages);
+		timers += atomic_read(&pf->timers);
+	}
+	mutex_unlock(&pagectl_files_lock);
+
+	seq_printf(m, "version:       %s\n", PAGECTL_VERSION);
+	seq_printf(m, "open files:    %lu\n", files);
+	seq_printf(m, "pins:          %lu\n", pins);
+	seq_printf(m, "pinned pages:  %lu\n", pages);
+	seq_printf(m, "pinned kB:     %lu\n", pages << (PAGE_SHIFT - 10));
+	seq_printf(m, "timers:        %lu\n", timers);
+	seq_printf(m, "max pin pages: %lu per file\n", pagectl_max_pin_pages);
+	return 0;
+}
+
+static int pagectl_pins_show(struct seq_file *m, void *v)
+{
+	struct pagectl_pin_entry *e;
+	struct pagectl_file *pf;
+	unsigned long idx;
+
+	seq_puts(m, "pid\thandle\tstart\tend\tpages\tflags\ttimer\n");
+	mutex_lock(&pagectl_files_lock);
+	list_for_each_entry(pf, &pagectl_files, node) {
+		/* Entries are freed after an RCU grace period. */
+		rcu_read_lock();
+		xa_for_each(&pf->pins, idx, e) {
+			seq_printf(m, "%d\t%u\t%#lx\t%#lx\t%lu\t%s%s\t%s\n",
+				   pf->pid, e->handle, e->start,
+				   e->start + (e->npages << PAGE_SHIFT), e->npages,
+				   e->flags & PAGECTL_PIN_WRITE ? "write" : "read",
+				   READ_ONCE(e->dirty) ? ",dirty" : "",
+				   READ_ONCE(e->armed) ? "armed" : "-");
+		}
+		rcu_read_unlock();
+	}
+	mutex_unlock(&pagectl_files_lock);
+	return 0;
+}
+
+DEFINE_SHOW_ATTRIBUTE(pagectl_pins);
+
+int pagectl_inspect_init(void)
+{
+	if (!proc_create_single("pagectl", 0444, NULL, pagectl_summary_show))
+		return -ENOMEM;
+	/* debugfs is optional: its failure only loses the detailed view. */
+	pagectl_debugfs = debugfs_create_dir("pagectl", NULL);
+	debugfs_create_file("pins", 0400, pagectl_debugfs, NULL, &pagectl_pins_fops);
+	return 0;
+}
+
+void pagectl_inspect_exit(void)
+{
+	debugfs_remove(pagectl_debugfs);
+	remove_proc_entry("pagectl", NULL);
+}

@@ -1,0 +1,519 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * pagectl: long-term pins of user memory, and a timer that writes into them.
+ *
+ * A pin is what an RDMA or GPU driver holds while a device may access user
+ * memory: pin_user_pages_fast(FOLL_LONGTERM) pages, charged to the process's
+ * pinned_vm against RLIMIT_MEMLOCK as ib_umem does, held until UNPIN or the
+ * file's last close. Pins are kept in an xarray by handle, so lookup and
+ * release cost does not grow with the number of pins.
+ *
+ * Copyright (C) 2026 The pagectl authors
+ */
+
+#include <linux/capability.h>
+#include <linux/mm.h>
+#include <linux/overflow.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+
+#include "internal.h"
+
+/* Pages pinned per pin_user_pages_fast() call, between cond_resched()s. */
+#define PAGECTL_PIN_BATCH	16384UL
+
+/* The largest record size a caller may ask for; the rest is zero-filled. */
+#define PAGECTL_RECORD_MAX	4096
+
+void pagectl_pins_init(struct pagectl_file *pf)
+{
+	xa_init_flags(&pf->pins, XA_FLAGS_ALLOC1);
+}
+
+/* Charge @npages to @mm's pinned_vm, as ib_umem_get() does. */
+static int pagectl_charge(struct mm_struct *mm, unsigned long npages)
+{
+	unsigned long limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
+	s64 total = atomic64_add_return(npages, &mm->pinned_vm);
+
+	if (total > limit && !capable(CAP_IPC_LOCK)) {
+		atomic64_sub(npages, &mm->pinned_vm);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void pagectl_uncharge(struct pagectl_file *pf, unsigned long npages)
+{
+	atomic64_sub(npages, &pf->mm->pinned_vm);
+	atomic_long_sub(npages, &pf->pinned_pages);
+}
+
+/* Stop the timer; the caller holds @e->lock or the last reference. */
+static u64 pagectl_timer_stop(struct pagectl_pin_entry *e)
+{
+	if (!e->armed)
+		return 0;
+	hrtimer_cancel(&e->timer);
+	e->armed = false;
+	atomic_dec(&e->pf->timers);
+	return atomic64_xchg(&e->ticks, 0);
+}
+
+static void pagectl_pin_free(struct kref *ref)
+{
+	struct pagectl_pin_entry *e = container_of(ref, struct pagectl_pin_entry, ref);
+
+	pagectl_timer_stop(e);
+	if (e->vaddr)
+		vunmap(e->vaddr);
+	unpin_user_pages_dirty_lock(e->pages, e->npages, READ_ONCE(e->dirty));
+	pagectl_uncharge(e->pf, e->npages);
+	atomic_long_dec(&e->pf->npins);
+	kvfree(e->pages);
+	/* debugfs may still be reading the entry under RCU. */
+	kfree_rcu(e, rcu);
+}
+
+static void pagectl_pin_put(struct pagectl_pin_entry *e)
+{
+	kref_put(&e->ref, pagectl_pin_free);
+}
+
+/* The pin with @handle, with a reference the caller must put, or NULL. */
+static struct pagectl_pin_entry *pagectl_pin_get(struct pagectl_file *pf, u64 handle)
+{
+	struct pagectl_pin_entry *e;
+
+	if (!handle || handle > U32_MAX)
+		return NULL;
+	xa_lock(&pf->pins);
+	e = xa_load(&pf->pins, handle);
+	/* The xarray's reference cannot go while we hold its lock. */
+	if (e)
+		kref_get(&e->ref);
+	xa_unlock(&pf->pins);
+	return e;
+}
+
+static enum hrtimer_restart pagectl_timer_fn(struct hrtimer *timer)
+{
+	struct pagectl_pin_entry *e = container_of(timer, struct pagectl_pin_entry, timer);
+
+	atomic64_inc(e->counter);
+	atomic64_inc(&e->ticks);
+	hrtimer_forward_now(timer, e->period);
+	return HRTIMER_RESTART;
+}
+
+/**
+ * pagectl_pin() - PAGECTL_PIN: pin the pages of a user range
+ * @pf: the file
+ * @cmd: &struct pagectl_pin
+ *
+ * Return: 0 or a negative errno; on error nothing stays pinned or charged.
+ */
+int pagectl_pin(struct pagectl_file *pf, void *cmd)
+{
+	struct pagectl_pin *arg = cmd;
+	unsigned int gup_flags = FOLL_LONGTERM;
+	unsigned long start, npages, pinned = 0;
+	struct pagectl_pin_entry *e;
+	u64 end;
+	u32 id;
+	int ret;
+
+	if (!arg->length)
+		return -EINVAL;
+	if (check_add_overflow(arg->addr, arg->length, &end) ||
+	    end > U64_MAX - PAGE_SIZE + 1)
+		return -EOVERFLOW;
+	/* Not user memory at all: a kernel or non-canonical address. */
+	if (end > TASK_SIZE)
+		return -EFAULT;
+	/* Pins are charged to, and released against, the opener's mm. */
+	if (current->mm != pf->mm)
+		return -EPERM;
+
+	start = untagged_addr((unsigned long)arg->addr) & PAGE_MASK;
+	npages = (PAGE_ALIGN(end) - start) >> PAGE_SHIFT;
+
+	/* The cap is checked before anything is faulted in or charged. */
+	if (atomic_long_add_return(npages, &pf->pinned_pages) > pagectl_max_pin_pages) {
+		ret = -ENOSPC;
+		goto err_cap;
+	}
+	ret = pagectl_charge(pf->mm, npages);
+	if (ret)
+		goto err_cap;
+
+	ret = -ENOMEM;
+	e = kzalloc(sizeof(*e), GFP_KERNEL_ACCOUNT);
+	if (!e)
+		goto err_uncharge;
+	e->pages = kvmalloc_array(npages, sizeof(*e->pages), GFP_KERNEL_ACCOUNT);
+	if (!e->pages)
+		goto err_free;
+
+	if (arg->flags & PAGECTL_PIN_WRITE)
+		gup_flags |= FOLL_WRITE;
+	while (pinned < npages) {
+		unsigned long n = min(npages - pinned, PAGECTL_PIN_BATCH);
+
+		ret = pin_user_pages_fast(start + (pinned << PAGE_SHIFT), n,
+					  gup_flags, e->pages + pinned);
+		if (ret <= 0) {
+			/* 0 pages and no error means nothing here can be pinned. */
+			ret = ret ?: -EFAULT;
+			goto err_unpin;
+		}
+		pinned += ret;
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			goto err_unpin;
+		}
+		cond_resched();
+	}
+
+	kref_init(&e->ref);
+	e->pf = pf;
+	e->start = start;
+	e->npages = npages;
+	e->flags = arg->flags;
+	mutex_init(&e->lock);
+	hrtimer_setup(&e->timer, pagectl_timer_fn, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+
+	ret = xa_alloc_cyclic(&pf->pins, &id, e, xa_limit_32b, &pf->next_handle,
+			      GFP_KERNEL_ACCOUNT);
+	if (ret < 0)
+		goto err_unpin;
+	e->handle = id;
+	atomic_long_inc(&pf->npins);
+
+	arg->handle = id;
+	arg->start = start;
+	arg->npages = npages;
+	return 0;
+
+err_unpin:
+	unpin_user_pages(e->pages, pinned);
+	kvfree(e->pages);
+err_free:
+	kfree(e);
+err_uncharge:
+	atomic64_sub(npages, &pf->mm->pinned_vm);
+err_cap:
+	atomic_long_sub(npages, &pf->pinned_pages);
+	return ret;
+}
+
+/**
+ * pagectl_pin_undo() - release a pin whose handle never reached the caller
+ * @pf: the file
+ * @cmd: &struct pagectl_pin as pagectl_pin() filled it
+ */
+void pagectl_pin_undo(struct pagectl_file *pf, void *cmd)
+{
+	struct pagectl_pin *arg = cmd;
+	struct pagectl_pin_entry *e = xa_erase(&pf->pins, arg->handle);
+
+	if (e)
+		pagectl_pin_put(e);
+}
+
+/**
+ * pagectl_unpin() - PAGECTL_UNPIN: release a pin by handle
+ * @pf: the file
+ * @cmd: &struct pagectl_unpin
+ *
+ * Return: 0, or -ENOENT for a handle this file does not have.
+ */
+int pagectl_unpin(struct pagectl_file *pf, void *cmd)
+{
+	struct pagectl_unpin *arg = cmd;
+	struct pagectl_pin_entry *e;
+
+	if (!arg->handle || arg->handle > U32_MAX)
+		return -ENOENT;
+	e = xa_erase(&pf->pins, arg->handle);
+	if (!e)
+		return -ENOENT;
+
+	if (arg->flags & PAGECTL_UNPIN_DIRTY)
+		WRITE_ONCE(e->dirty, true);
+	/* The timer stops now, even if a describe still holds the pin. */
+	mutex_lock(&e->lock);
+	pagectl_timer_stop(e);
+	mutex_unlock(&e->lock);
+	/* The xarray's reference: the pages go with the last user. */
+	pagectl_pin_put(e);
+	return 0;
+}
+
+/**
+ * pagectl_pins_release() - release every pin of a file at its last close
+ * @pf: the file
+ */
+void pagectl_pins_release(struct pagectl_file *pf)
+{
+	struct pagectl_pin_entry *e;
+	unsigned long idx;
+
+	xa_for_each(&pf->pins, idx, e) {
+		xa_erase(&pf->pins, idx);
+		pagectl_pin_put(e);
+		cond_resched();
+	}
+	xa_destroy(&pf->pins);
+}
+
+static u32 pagectl_zone(struct page *page)
+{
+	switch (page_zonenum(page)) {
+#ifdef CONFIG_ZONE_DMA
+	case ZONE_DMA:
+		return PAGECTL_ZONE_DMA;
+#endif
+#ifdef CONFIG_ZONE_DMA32
+	case ZONE_DMA32:
+		return PAGECTL_ZONE_DMA32;
+#endif
+	case ZONE_NORMAL:
+		return PAGECTL_ZONE_NORMAL;
+#ifdef CONFIG_HIGHMEM
+	case ZONE_HIGHMEM:
+		return PAGECTL_ZONE_HIGHMEM;
+#endif
+	case ZONE_MOVABLE:
+		return PAGECTL_ZONE_MOVABLE;
+#ifdef CONFIG_ZONE_DEVICE
+	case ZONE_DEVICE:
+		return PAGECTL_ZONE_DEVICE;
+#endif
+	default:
+		return PAGECTL_ZONE_UNKNOWN;
+	}
+}
+
+/* The state of a page we hold pinned: its struct page is stable. */
+static u32 pagectl_page_flags(struct page *page)
+{
+	struct folio *folio = page_folio(page);
+	u32 flags = PAGECTL_PAGE_VALID;
+
+	if (is_zero_pfn(page_to_pfn(page)))
+		flags |= PAGECTL_PAGE_ZERO;
+	if (folio_test_ksm(folio))
+		flags |= PAGECTL_PAGE_KSM;
+	else if (folio_test_anon(folio))
+		flags |= PAGECTL_PAGE_ANON;
+	else if (folio_test_swapbacked(folio))
+		flags |= PAGECTL_PAGE_SHMEM;
+	else if (folio->mapping)
+		flags |= PAGECTL_PAGE_FILE;
+	if (folio_test_hugetlb(folio))
+		flags |= PAGECTL_PAGE_HUGETLB;
+	else if (folio_test_large(folio))
+		flags |= PAGECTL_PAGE_THP;
+	if (folio_test_anon(folio) && PageAnonExclusive(page))
+		flags |= PAGECTL_PAGE_ANON_EXCLUSIVE;
+	if (folio_maybe_dma_pinned(folio))
+		flags |= PAGECTL_PAGE_MAYBE_DMA_PINNED;
+	if (folio_test_lru(folio))
+		flags |= PAGECTL_PAGE_LRU;
+	if (folio_test_unevictable(folio))
+		flags |= PAGECTL_PAGE_UNEVICTABLE;
+	if (folio_test_mlocked(folio))
+		flags |= PAGECTL_PAGE_MLOCKED;
+	if (folio_test_dirty(folio))
+		flags |= PAGECTL_PAGE_DIRTY;
+	if (folio_test_writeback(folio))
+		flags |= PAGECTL_PAGE_WRITEBACK;
+	if (folio_test_swapcache(folio))
+		flags |= PAGECTL_PAGE_SWAPCACHE;
+	if (PageReserved(page))
+		flags |= PAGECTL_PAGE_RESERVED;
+	return flags;
+}
+
+static void pagectl_fill_frame(struct pagectl_frame *f, struct page *page,
+			       bool privileged)
+{
+	struct folio *folio = page_folio(page);
+
+	f->pfn = privileged ? page_to_pfn(page) : 0;
+	f->nid = page_to_nid(page);
+	f->size_shift = PAGE_SHIFT + folio_order(folio);
+	f->zone = pagectl_zone(page);
+	f->flags = pagectl_page_flags(page);
+	f->refcount = folio_ref_count(folio);
+	f->pincount = folio_test_large(folio) ? atomic_read(&folio->_pincount) : 0;
+}
+
+/*
+ * The pages after @i that extend the extent starting at @i. Unprivileged
+ * callers only get runs the folio size already tells them about.
+ */
+static unsigned long pagectl_extent_end(struct pagectl_pin_entry *e,
+					unsigned long i, bool privileged)
+{
+	struct page *first = e->pages[i];
+	unsigned long n;
+
+	for (n = 1; i + n < e->npages; n++) {
+		struct page *p = e->pages[i + n];
+
+		if (page_to_pfn(p) != page_to_pfn(first) + n ||
+		    page_to_nid(p) != page_to_nid(first))
+			break;
+		if (!privileged && page_folio(p) != page_folio(first))
+			break;
+	}
+	return i + n;
+}
+
+/* Write one record and zero the caller's bytes beyond it. */
+static int pagectl_put_record(void __user *out, const void *rec, size_t len,
+			      size_t record_size)
+{
+	if (copy_to_user(out, rec, len))
+		return -EFAULT;
+	if (record_size > len && clear_user(out + len, record_size - len))
+		return -EFAULT;
+	return 0;
+}
+
+/**
+ * pagectl_pin_describe() - PAGECTL_PIN_DESCRIBE: frames or extents of a pin
+ * @pf: the file
+ * @cmd: &struct pagectl_pin_describe
+ *
+ * Return: 0 or a negative errno.
+ */
+int pagectl_pin_describe(struct pagectl_file *pf, void *cmd)
+{
+	struct pagectl_pin_describe *arg = cmd;
+	bool extents = arg->flags & PAGECTL_DESCRIBE_EXTENTS;
+	void __user *out = u64_to_user_ptr(arg->records);
+	size_t len = extents ? sizeof(struct pagectl_extent) : sizeof(struct pagectl_frame);
+	struct pagectl_pin_entry *e;
+	unsigned long i;
+	u32 n = 0;
+	int ret = 0;
+
+	if (arg->max_records &&
+	    (arg->record_size < len || arg->record_size > PAGECTL_RECORD_MAX))
+		return -EINVAL;
+	e = pagectl_pin_get(pf, arg->handle);
+	if (!e)
+		return -ENOENT;
+	if (arg->cursor > e->npages) {
+		ret = -EINVAL;
+		goto out;
+	}
+
+	for (i = arg->cursor; i < e->npages && n < arg->max_records; n++) {
+		void __user *rec = out + (size_t)n * arg->record_size;
+
+		if (extents) {
+			unsigned long end = pagectl_extent_end(e, i, pf->privileged);
+			struct pagectl_extent x = {
+				.pfn = pf->privileged ? page_to_pfn(e->pages[i]) : 0,
+				.offset = (u64)i << PAGE_SHIFT,
+				.length = (u64)(end - i) << PAGE_SHIFT,
+				.nid = page_to_nid(e->pages[i]),
+			};
+
+			ret = pagectl_put_record(rec, &x, len, arg->record_size);
+			i = end;
+		} else {
+			struct pagectl_frame f;
+
+			pagectl_fill_frame(&f, e->pages[i], pf->privileged);
+			ret = pagectl_put_record(rec, &f, len, arg->record_size);
+			i++;
+		}
+		if (ret)
+			goto out;
+		if (!(n % 1024))
+			cond_resched();
+	}
+
+	arg->nr_records = n;
+	arg->out_flags = pf->privileged ? PAGECTL_OUT_PFNS : 0;
+	arg->next_cursor = i;
+	arg->npages = e->npages;
+	arg->start = e->start;
+out:
+	pagectl_pin_put(e);
+	return ret;
+}
+
+/**
+ * pagectl_timer() - PAGECTL_TIMER: arm or disarm a pin's counter timer
+ * @pf: the file
+ * @cmd: &struct pagectl_timer
+ *
+ * Return: 0 or a negative errno.
+ */
+int pagectl_timer(struct pagectl_file *pf, void *cmd)
+{
+	struct pagectl_timer *arg = cmd;
+	bool disarm = arg->flags & PAGECTL_TIMER_DISARM;
+	struct pagectl_pin_entry *e;
+	int ret = 0;
+
+	if (disarm && (arg->offset || arg->period_ns))
+		return -EINVAL;
+	e = pagectl_pin_get(pf, arg->target);
+	if (!e)
+		return -ENOENT;
+
+	if (!disarm) {
+		/* The kernel must not write pages pinned for reading only. */
+		if (!(e->flags & PAGECTL_PIN_WRITE)) {
+			ret = -EACCES;
+			goto out;
+		}
+		if (arg->offset % sizeof(u64) ||
+		    arg->offset > ((u64)e->npages << PAGE_SHIFT) - sizeof(u64) ||
+		    arg->period_ns < PAGECTL_TIMER_MIN_PERIOD_NS ||
+		    arg->period_ns > KTIME_MAX) {
+			ret = -EINVAL;
+			goto out;
+		}
+	}
+
+	mutex_lock(&e->lock);
+	arg->ticks = pagectl_timer_stop(e);
+	if (disarm)
+		goto unlock;
+
+	if (atomic_inc_return(&pf->timers) > PAGECTL_TIMER_MAX_PER_FILE) {
+		atomic_dec(&pf->timers);
+		ret = -ENOSPC;
+		goto unlock;
+	}
+	if (!e->vaddr) {
+		e->vaddr = vmap(e->pages, e->npages, VM_MAP, PAGE_KERNEL);
+		if (!e->vaddr) {
+			atomic_dec(&pf->timers);
+			ret = -ENOMEM;
+			goto unlock;
+		}
+	}
+	e->counter = e->vaddr + arg->offset;
+	e->period = ns_to_ktime(arg->period_ns);
+	/* What the kernel wrote must reach the file or swap. */
+	WRITE_ONCE(e->dirty, true);
+	e->armed = true;
+	hrtimer_start(&e->timer, e->period, HRTIMER_MODE_REL_HARD);
+unlock:
+	mutex_unlock(&e->lock);
+out:
+	pagectl_pin_put(e);
+	return ret;
+}

@@ -83,8 +83,10 @@ $(BUILD)/lib/libpagectl.pc: lib/pagectl.pc.in VERSION
 
 cli: $(CLI)
 
-$(CLI): tools/pagectl/pagectl.c $(HDRS) $(LIB_SO)
-	$(CC) $(ALL_CFLAGS) -o $@ $< -L$(BUILD)/lib -lpagectl
+CLI_SRCS := $(wildcard tools/pagectl/*.c)
+
+$(CLI): $(CLI_SRCS) tools/pagectl/cli.h $(HDRS) $(LIB_SO)
+	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_SRCS) -L$(BUILD)/lib -lpagectl
 
 # The kselftest harness and checkpatch come from linux-source, never from
 # this repository.

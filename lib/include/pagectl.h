@@ -59,6 +59,62 @@ int pagectl_fd(const struct pagectl *pc);
 int pagectl_get_info(struct pagectl *pc, struct pagectl_info *info);
 
 /**
+ * pagectl_pin() - pin the pages of a range of the caller's memory
+ * @pc: the handle
+ * @arg: in: addr, length, flags (%PAGECTL_PIN_WRITE); out: handle, start,
+ *	npages. The library sets size.
+ *
+ * The pages stay pinned, and charged to RLIMIT_MEMLOCK, until pagectl_unpin()
+ * or pagectl_close().
+ *
+ * Return: 0 or a negative errno (see &struct pagectl_pin).
+ */
+int pagectl_pin(struct pagectl *pc, struct pagectl_pin *arg);
+
+/**
+ * pagectl_unpin() - release a pin
+ * @pc: the handle
+ * @handle: the pin
+ * @flags: %PAGECTL_UNPIN_DIRTY to mark the pages dirty
+ *
+ * Return: 0, or -ENOENT for an unknown handle.
+ */
+int pagectl_unpin(struct pagectl *pc, __u64 handle, __u32 flags);
+
+/**
+ * pagectl_pin_describe() - the frames or extents of a pin
+ * @pc: the handle
+ * @arg: in: handle, cursor, records, record_size, max_records, flags
+ *	(%PAGECTL_DESCRIBE_EXTENTS); out: nr_records, next_cursor, npages,
+ *	start, out_flags. The library sets size.
+ *
+ * Return: the number of records written, or a negative errno.
+ */
+int pagectl_pin_describe(struct pagectl *pc, struct pagectl_pin_describe *arg);
+
+/**
+ * pagectl_timer_arm() - have the kernel count in pinned memory
+ * @pc: the handle
+ * @handle: a pin made with %PAGECTL_PIN_WRITE
+ * @offset: byte offset of the 64-bit counter in the pin, a multiple of 8
+ * @period_ns: the counter goes up by one every @period_ns
+ *
+ * Return: 0 or a negative errno (see &struct pagectl_timer).
+ */
+int pagectl_timer_arm(struct pagectl *pc, __u64 handle, __u64 offset,
+		      __u64 period_ns);
+
+/**
+ * pagectl_timer_disarm() - stop a pin's counter timer
+ * @pc: the handle
+ * @handle: the pin
+ * @ticks: if not NULL, the increments the timer made
+ *
+ * Return: 0 or a negative errno.
+ */
+int pagectl_timer_disarm(struct pagectl *pc, __u64 handle, __u64 *ticks);
+
+/**
  * pagectl_strerror() - a message for a negative errno returned by the library
  * @err: the return value
  *

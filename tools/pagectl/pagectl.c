@@ -4,15 +4,13 @@
  *
  * Copyright (C) 2026 The pagectl authors
  */
+#include <ctype.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <pagectl.h>
-
-#define EXIT_USAGE 2
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "cli.h"
 
 static const char *device;
 
@@ -38,6 +36,8 @@ static void print_usage(FILE *out)
 		"\n"
 		"Commands:\n"
 		"  info [--json]   show the module's version, ABI, features and limits\n"
+		"  pin [OPTIONS]   pin a demo buffer and show its frames, extents and nodes\n"
+		"                  (pagectl pin --help for the options)\n"
 		"  help            show this text\n"
 		"\n"
 		"Options:\n"
@@ -49,7 +49,7 @@ static void print_usage(FILE *out)
 		PAGECTL_DEVICE);
 }
 
-static int open_device(struct pagectl **pc)
+int cli_open_device(struct pagectl **pc)
 {
 	int ret = pagectl_open(device, pc);
 
@@ -57,6 +57,35 @@ static int open_device(struct pagectl **pc)
 		fprintf(stderr, "pagectl: %s: %s\n", device ? device : PAGECTL_DEVICE,
 			pagectl_strerror(ret));
 	return ret;
+}
+
+int cli_parse_size(const char *s, unsigned long long *out)
+{
+	unsigned long long v;
+	unsigned int shift = 0;
+	char *end;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	v = strtoull(s, &end, 0);
+	switch (tolower((unsigned char)*end)) {
+	case 'k':
+		shift = 10;
+		end++;
+		break;
+	case 'm':
+		shift = 20;
+		end++;
+		break;
+	case 'g':
+		shift = 30;
+		end++;
+		break;
+	}
+	if (*end || v > (~0ULL >> shift))
+		return -1;
+	*out = v << shift;
+	return 0;
 }
 
 static void print_info_text(const struct pagectl_info *info)
@@ -129,7 +158,7 @@ static int cmd_info(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
-	if (open_device(&pc) < 0)
+	if (cli_open_device(&pc) < 0)
 		return EXIT_FAILURE;
 	ret = pagectl_get_info(pc, &info);
 	pagectl_close(pc);
@@ -180,6 +209,8 @@ int main(int argc, char **argv)
 	argc -= optind;
 	if (!strcmp(argv[0], "info"))
 		return cmd_info(argc, argv);
+	if (!strcmp(argv[0], "pin"))
+		return cmd_pin(argc, argv);
 	if (!strcmp(argv[0], "help")) {
 		print_usage(stdout);
 		return EXIT_SUCCESS;

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
+/*
+ * libpagectl: pins and the counter timer.
+ *
+ * Copyright (C) 2026 The pagectl authors
+ */
+#include <string.h>
+
+#include "pagectl.h"
+#include "internal.h"
+
+PAGECTL_EXPORT int pagectl_pin(struct pagectl *pc, struct pagectl_pin *arg)
+{
+	arg->size = sizeof(*arg);
+	return pagectl_ioctl(pc, PAGECTL_PIN, arg);
+}
+
+PAGECTL_EXPORT int pagectl_unpin(struct pagectl *pc, __u64 handle, __u32 flags)
+{
+	struct pagectl_unpin arg = {
+		.size = sizeof(arg),
+		.flags = flags,
+		.handle = handle,
+	};
+
+	return pagectl_ioctl(pc, PAGECTL_UNPIN, &arg);
+}
+
+PAGECTL_EXPORT int pagectl_pin_describe(struct pagectl *pc,
+					struct pagectl_pin_describe *arg)
+{
+	int ret;
+
+	arg->size = sizeof(*arg);
+	ret = pagectl_ioctl(pc, PAGECTL_PIN_DESCRIBE, arg);
+	return ret < 0 ? ret : (int)arg->nr_records;
+}
+
+PAGECTL_EXPORT int pagectl_timer_arm(struct pagectl *pc, __u64 handle,
+				     __u64 offset, __u64 period_ns)
+{
+	struct pagectl_timer arg = {
+		.size = sizeof(arg),
+		.target = handle,
+		.offset = offset,
+		.period_ns = period_ns,
+	};
+
+	return pagectl_ioctl(pc, PAGECTL_TIMER, &arg);
+}
+
+PAGECTL_EXPORT int pagectl_timer_disarm(struct pagectl *pc, __u64 handle,
+					__u64 *ticks)
+{
+	struct pagectl_timer arg = {
+		.size = sizeof(arg),
+		.flags = PAGECTL_TIMER_DISARM,
+		.target = handle,
+	};
+	int ret = pagectl_ioctl(pc, PAGECTL_TIMER, &arg);
+
+	if (!ret && ticks)
+		*ticks = arg.ticks;
+	return ret;
+}

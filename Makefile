@@ -46,10 +46,13 @@ LIB_A := $(BUILD)/lib/libpagectl.a
 CLI := $(BUILD)/pagectl
 HDRS := $(wildcard uapi/linux/*.h lib/include/*.h lib/src/*.h)
 
-.PHONY: all module lib cli selftests clean deps demo check install \
+BENCH_SRCS := $(wildcard tools/bench/*.c)
+BENCHES := $(BENCH_SRCS:tools/bench/%.c=$(BUILD)/bench/%)
+
+.PHONY: all module lib cli selftests benches bench clean deps demo check install \
 	modules_install module_clean linux-tools
 
-all: module lib cli selftests
+all: module lib cli selftests benches
 
 module:
 	@test -n "$(KDIR)" -a -d "$(KDIR)" || \
@@ -87,6 +90,18 @@ CLI_SRCS := $(wildcard tools/pagectl/*.c)
 
 $(CLI): $(CLI_SRCS) tools/pagectl/cli.h $(HDRS) $(LIB_SO)
 	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_SRCS) -L$(BUILD)/lib -lpagectl
+
+benches: $(BENCHES)
+
+$(BUILD)/bench/%: tools/bench/%.c $(HDRS) $(LIB_SO)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< -L$(BUILD)/lib -lpagectl
+
+# Benchmarks report figures; they pass or fail nothing.
+bench:
+	tools/deps.sh
+	tools/vm/run --kernel deb61 -- /opt/pagectl/bench/pin_bench
+	tools/vm/run --kernel debug61 -- /opt/pagectl/bench/pin_bench
 
 # The kselftest harness and checkpatch come from linux-source, never from
 # this repository.

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * pagectl: what the module holds, for people: /proc/pagectl (a summary) and
- * /sys/kernel/debug/pagectl/pins (every pin of every open file).
+ * pagectl: what the module holds, for people: /proc/pagectl (a summary),
+ * /sys/kernel/debug/pagectl/pins (every pin of every open file) and
+ * /sys/kernel/debug/pagectl/stats (time spent pinning, for benchmarks).
  *
  * Copyright (C) 2026 The pagectl authors
  */
@@ -85,6 +86,19 @@ static int pagectl_pins_show(struct seq_file *m, void *v)
 
 DEFINE_SHOW_ATTRIBUTE(pagectl_pins);
 
+/* Cumulative time in pin_user_pages_fast() and unpin, since load. */
+static int pagectl_stats_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "pin_ns %lld\npin_pages %lld\nunpin_ns %lld\nunpin_pages %lld\n",
+		   atomic64_read(&pagectl_stat_pin_ns),
+		   atomic64_read(&pagectl_stat_pin_pages),
+		   atomic64_read(&pagectl_stat_unpin_ns),
+		   atomic64_read(&pagectl_stat_unpin_pages));
+	return 0;
+}
+
+DEFINE_SHOW_ATTRIBUTE(pagectl_stats);
+
 int pagectl_inspect_init(void)
 {
 	if (!proc_create_single("pagectl", 0444, NULL, pagectl_summary_show))
@@ -92,6 +106,7 @@ int pagectl_inspect_init(void)
 	/* debugfs is optional: its failure only loses the detailed view. */
 	pagectl_debugfs = debugfs_create_dir("pagectl", NULL);
 	debugfs_create_file("pins", 0400, pagectl_debugfs, NULL, &pagectl_pins_fops);
+	debugfs_create_file("stats", 0400, pagectl_debugfs, NULL, &pagectl_stats_fops);
 	return 0;
 }
 

@@ -91,6 +91,8 @@ struct pagectl_pin_entry {
 };
 
 extern unsigned long pagectl_max_pin_pages;
+extern atomic64_t pagectl_stat_pin_ns, pagectl_stat_pin_pages;
+extern atomic64_t pagectl_stat_unpin_ns, pagectl_stat_unpin_pages;
 
 void pagectl_file_put(struct pagectl_file *pf);
 

@@ -16,6 +16,7 @@
 #include <linux/overflow.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
+#include <linux/timekeeping.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
@@ -27,6 +28,10 @@
 
 /* The largest record size a caller may ask for; the rest is zero-filled. */
 #define PAGECTL_RECORD_MAX	4096
+
+/* Time spent in the kernel's own pin and unpin calls, for benchmarks. */
+atomic64_t pagectl_stat_pin_ns, pagectl_stat_pin_pages;
+atomic64_t pagectl_stat_unpin_ns, pagectl_stat_unpin_pages;
 
 void pagectl_pins_init(struct pagectl_file *pf)
 {
@@ -66,11 +71,15 @@ static u64 pagectl_timer_stop(struct pagectl_pin_entry *e)
 static void pagectl_pin_free(struct kref *ref)
 {
 	struct pagectl_pin_entry *e = container_of(ref, struct pagectl_pin_entry, ref);
+	u64 t;
 
 	pagectl_timer_stop(e);
 	if (e->vaddr)
 		vunmap(e->vaddr);
+	t = ktime_get_ns();
 	unpin_user_pages_dirty_lock(e->pages, e->npages, READ_ONCE(e->dirty));
+	atomic64_add(ktime_get_ns() - t, &pagectl_stat_unpin_ns);
+	atomic64_add(e->npages, &pagectl_stat_unpin_pages);
 	pagectl_uncharge(e->pf, e->npages);
 	atomic_long_dec(&e->pf->npins);
 	kvfree(e->pages);
@@ -122,7 +131,7 @@ int pagectl_pin(struct pagectl_file *pf, void *cmd)
 	unsigned int gup_flags = FOLL_LONGTERM;
 	unsigned long start, npages, pinned = 0;
 	struct pagectl_pin_entry *e;
-	u64 end;
+	u64 end, t;
 	u32 id;
 	int ret;
 
@@ -160,6 +169,7 @@ int pagectl_pin(struct pagectl_file *pf, void *cmd)
 
 	if (arg->flags & PAGECTL_PIN_WRITE)
 		gup_flags |= FOLL_WRITE;
+	t = ktime_get_ns();
 	while (pinned < npages) {
 		unsigned long n = min(npages - pinned, PAGECTL_PIN_BATCH);
 
@@ -177,6 +187,8 @@ int pagectl_pin(struct pagectl_file *pf, void *cmd)
 		}
 		cond_resched();
 	}
+	atomic64_add(ktime_get_ns() - t, &pagectl_stat_pin_ns);
+	atomic64_add(npages, &pagectl_stat_pin_pages);
 
 	kref_init(&e->ref);
 	e->pf = pf;

@@ -49,6 +49,30 @@ if [ -w $KMEMLEAK ]; then
 	say "kmemleak: on"
 fi
 
+# Every pin taken must have been released once a test program has exited.
+pins_check()
+{
+	acq=$(sed -n 's/^nr_foll_pin_acquired //p' /proc/vmstat)
+	rel=$(sed -n 's/^nr_foll_pin_released //p' /proc/vmstat)
+	[ "$acq" = "$rel" ] && return 0
+	say "pins still held after $1: nr_foll_pin_acquired $acq, nr_foll_pin_released $rel"
+	return 1
+}
+
+# A dirty-tracked file system (ext4 on a loop device) for file-backed tests.
+if [ -f /ext4.img ]; then
+	for m in /lib/modules/$(uname -r)/loop.ko; do
+		[ -f "$m" ] && insmod "$m" 2>/dev/null
+	done
+	mkdir -p /mnt/ext4
+	if mount -t ext4 -o loop /ext4.img /mnt/ext4 2>/dev/null; then
+		export PAGECTL_EXT4_DIR=/mnt/ext4
+		say "ext4: mounted on /mnt/ext4"
+	else
+		say "ext4: not available in this kernel"
+	fi
+fi
+
 MODULE=/lib/modules/$(uname -r)/extra/pagectl.ko
 export PAGECTL_MODULE=$MODULE
 say "kernel $(uname -r), $(nproc) cpus, nodes: $(ls -d /sys/devices/system/node/node* | tr '\n' ' ')"
@@ -95,6 +119,10 @@ run_tests()
 		say "result $t: rc=$rc pass=${p:-0} fail=${f:-0} skip=${s:-0}"
 		if ! klog_check "$t"; then
 			say "result kernel-log $t: failed"
+			failed=$((failed + 1))
+		fi
+		if ! pins_check "$t"; then
+			say "result pin-leak $t: failed"
 			failed=$((failed + 1))
 		fi
 	done

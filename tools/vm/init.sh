@@ -6,6 +6,8 @@
 # COMMAND, and reads back the lines starting with "pagectl-vm:".
 
 /bin/busybox --install -s /bin
+# Start on a line of our own, after the firmware's escape sequences.
+echo
 export PATH=/bin:/usr/bin:/usr/sbin:/sbin
 export LD_LIBRARY_PATH=/usr/lib
 mount -t proc proc /proc
@@ -59,11 +61,15 @@ pins_check()
 	return 1
 }
 
+# Modules the kernel has as modules rather than built in (see run).
+if [ -f /lib/modules/$(uname -r)/load-order ]; then
+	while read -r m; do
+		insmod /lib/modules/$(uname -r)/$m 2>/dev/null
+	done < /lib/modules/$(uname -r)/load-order
+fi
+
 # A dirty-tracked file system (ext4 on a loop device) for file-backed tests.
 if [ -f /ext4.img ]; then
-	for m in /lib/modules/$(uname -r)/loop.ko; do
-		[ -f "$m" ] && insmod "$m" 2>/dev/null
-	done
 	mkdir -p /mnt/ext4
 	if mount -t ext4 -o loop /ext4.img /mnt/ext4 2>/dev/null; then
 		export PAGECTL_EXT4_DIR=/mnt/ext4

@@ -29,6 +29,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 cache=${PAGECTL_CACHE:-/var/cache/pagectl}
 jobs=${JOBS:-$(nproc)}
 RECIPE=1
+CHROOT_RECIPE=2
 # What a chroot needs to build the module with W=1 (kernel-doc is perl or python).
 CHROOT_PACKAGES="make gcc libc6-dev perl python3 linux-headers-cloud-amd64"
 
@@ -124,7 +125,7 @@ kernel_chroot()
 	local mirror key dir root apt ver hdr deb img kmods
 
 	mirror=$(debian_mirror)
-	key=$(echo "$suite $mirror $CHROOT_PACKAGES $RECIPE" | hash_of -)
+	key=$(echo "$suite $mirror $CHROOT_PACKAGES $CHROOT_RECIPE" | hash_of -)
 	dir=$cache/$name-$key
 	root=$dir/root
 	if [ -f "$dir/env" ]; then
@@ -159,9 +160,17 @@ kernel_chroot()
 		rm -rf "$dir/debs"/* "$dir/image"/*
 	done
 	[ -n "${img:-}" ] || die "no kernel image found for $ver"
+	# 7.x ships the modules in their own package; older images carry them.
+	if chroot "$root" sh -c "cd /tmp && rm -f ./*.deb && apt-get -q \
+		-o Acquire::Check-Valid-Until=false download linux-modules-$ver" >&2; then
+		mv "$root"/tmp/*.deb "$dir/debs/"
+		dpkg-deb -x "$dir"/debs/linux-modules-*.deb "$dir/image"
+	fi
 
 	kmods=$dir/image/lib/modules/$ver
 	[ -d "$kmods" ] || kmods=$dir/image/usr/lib/modules/$ver
+	# modules.dep is made at install time; the runner needs it.
+	depmod -b "${kmods%/lib/modules/$ver}" "$ver" || die "depmod for $ver failed"
 	write_env "$dir/env" "KNAME=$name" "KREL=$ver" "KIMAGE=\$dir/${img#"$dir"/}" \
 		"KDIR=/usr/src/$hdr" "KMODS=\$dir/${kmods#"$dir"/}" "KROOT=\$dir/root"
 	echo "$dir/env"

@@ -107,6 +107,8 @@ run_tests()
 		cd /opt/pagectl/selftests
 		timeout "$TEST_TIMEOUT" "$prog" > /tmp/out 2>&1
 		rc=$?
+		# The harness forks each test; a timeout kills only the parent.
+		killall -9 "$t" 2>/dev/null
 		cd /
 		cat /tmp/out
 		totals=$(grep '^# Totals:' /tmp/out | tail -n1)
@@ -140,7 +142,8 @@ tests)
 	;;
 demo)
 	for c in "ls -l /dev/pagectl" "cat /sys/module/pagectl/version" \
-		 "pagectl info" "pagectl info --json"; do
+		 "pagectl info" "pagectl info --json" \
+		 "pagectl pin --thp -s 4M --timer 200" "cat /proc/pagectl"; do
 		echo "# $c"
 		$c || failed=$((failed + 1))
 	done

@@ -952,6 +952,55 @@ TEST_F(pin, pin_outputs)
 	ASSERT_EQ(p.npages, d.npages);
 }
 
+/* The first line of @path that contains @needle, copied to @line; 0 if none. */
+static int find_line(const char *path, const char *needle, char *line, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	int found = 0;
+
+	if (!f)
+		return 0;
+	while (!found && fgets(line, len, f))
+		found = !!strstr(line, needle);
+	fclose(f);
+	return found;
+}
+
+TEST_F(pin, visible_in_proc_and_debugfs)
+{
+	char line[256], want[128];
+	struct pagectl_pin p;
+	unsigned long n = 0;
+	__u8 *buf;
+	int got;
+
+	buf = map_anon(3 * PAGE_SZ);
+	ASSERT_NE(NULL, buf);
+	ASSERT_EQ(0, pin(self->fd, uaddr(buf), 3 * PAGE_SZ, PAGECTL_PIN_WRITE, &p));
+
+	/* debugfs lists the pin: owner pid, handle, range, pages, write. */
+	snprintf(want, sizeof(want), "%d\t%llu\t%#llx\t%#llx\t3\twrite", getpid(),
+		 (unsigned long long)p.handle, (unsigned long long)p.start,
+		 (unsigned long long)p.start + 3 * PAGE_SZ);
+	if (access("/sys/kernel/debug/pagectl/pins", R_OK))
+		SKIP(return, "debugfs not mounted");
+	ASSERT_TRUE(find_line("/sys/kernel/debug/pagectl/pins", want, line, sizeof(line)));
+
+	/* /proc/pagectl counts at least this pin and its pages. */
+	ASSERT_TRUE(find_line("/proc/pagectl", "pins:", line, sizeof(line)));
+	got = sscanf(line, "pins: %lu", &n);
+	ASSERT_EQ(1, got);
+	ASSERT_LE(1, n);
+	ASSERT_TRUE(find_line("/proc/pagectl", "pinned pages:", line, sizeof(line)));
+	got = sscanf(line, "pinned pages: %lu", &n);
+	ASSERT_EQ(1, got);
+	ASSERT_LE(3, n);
+
+	/* After UNPIN the line is gone. */
+	ASSERT_EQ(0, unpin(self->fd, p.handle, 0));
+	ASSERT_FALSE(find_line("/sys/kernel/debug/pagectl/pins", want, line, sizeof(line)));
+}
+
 TEST_F(pin, unaligned_addr_rounded)
 {
 	struct pagectl_pin p;

@@ -176,10 +176,18 @@ kernel_chroot()
 	echo "$dir/env"
 }
 
-case "${1:-}" in
-deb61)   kernel_deb61 ;;
-debug61) kernel_debug61 ;;
-deb612)  kernel_chroot deb612 trixie ;;
-deb72)   kernel_chroot deb72 sid ;;
-*)       echo "usage: $0 deb61|debug61|deb612|deb72" >&2; exit 2 ;;
-esac
+main()
+{
+	case "${1:-}" in
+	deb61)   kernel_deb61 ;;
+	debug61) kernel_debug61 ;;
+	deb612)  kernel_chroot deb612 trixie ;;
+	deb72)   kernel_chroot deb72 sid ;;
+	*)       echo "usage: $0 deb61|debug61|deb612|deb72" >&2; exit 2 ;;
+	esac
+}
+
+# Parsed whole before anything runs, so editing this file cannot disturb a
+# build that is running it.
+main "$@"
+exit

@@ -1,0 +1,544 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Helpers shared by the pin, pin scale and timer selftests.
+ *
+ * Copyright (C) 2026 The pagectl authors
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/magic.h>
+#include <linux/mempolicy.h>
+#include <linux/pagectl.h>
+
+#include "pin_util.h"
+
+__u64 uaddr(const void *p)
+{
+	return (uintptr_t)p;
+}
+
+void msleep(unsigned int ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+double now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+int read_file(const char *path, char *buf, size_t size)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return errno;
+	buf[n] = '\0';
+	return 0;
+}
+
+int write_file(const char *path, const char *s)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	n = write(fd, s, strlen(s));
+	close(fd);
+	return n == (ssize_t)strlen(s) ? 0 : EIO;
+}
+
+/* The number after "@key:" in a /proc file of "Key: value" lines, -1 if absent. */
+long proc_field(const char *path, const char *key)
+{
+	size_t len = strlen(key);
+	char line[256];
+	long val = -1;
+	FILE *f;
+
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, key, len) && line[len] == ':') {
+			val = strtol(line + len + 1, NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	return val;
+}
+
+/* VmPin of @pid (0: this process) in kB, -1 if unreadable. */
+long vmpin_kb(pid_t pid)
+{
+	char path[64];
+
+	if (pid)
+		snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	else
+		snprintf(path, sizeof(path), "/proc/self/status");
+	return proc_field(path, "VmPin");
+}
+
+/*
+ * Pages pinned and not yet released, system-wide: nr_foll_pin_acquired minus
+ * nr_foll_pin_released of /proc/vmstat, after folding the per-CPU deltas so
+ * that both are exact. -1 if they cannot be read.
+ */
+long long pins_outstanding(void)
+{
+	long long acquired = -1, released = -1, val;
+	char name[64];
+	FILE *f;
+
+	write_file("/proc/sys/vm/stat_refresh", "1");
+	f = fopen("/proc/vmstat", "re");
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %lld", name, &val) == 2) {
+		if (!strcmp(name, "nr_foll_pin_acquired"))
+			acquired = val;
+		else if (!strcmp(name, "nr_foll_pin_released"))
+			released = val;
+	}
+	fclose(f);
+	if (acquired < 0 || released < 0)
+		return -1;
+	return acquired - released;
+}
+
+/* Entry @index of a /proc file of 64-bit entries; 0 if it cannot be read. */
+__u64 proc_u64(const char *path, __u64 index)
+{
+	__u64 val = 0;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (pread(fd, &val, sizeof(val), index * sizeof(val)) != sizeof(val))
+		val = 0;
+	close(fd);
+	return val;
+}
+
+/* The frame /proc/self/pagemap shows at @addr (root only), 0 if none. */
+__u64 pagemap_pfn(const void *addr)
+{
+	__u64 entry = proc_u64("/proc/self/pagemap", uaddr(addr) / PAGE_SZ);
+
+	/* Bit 63: present; bits 0-54: the frame. */
+	return entry >> 63 ? entry & ((1ULL << 55) - 1) : 0;
+}
+
+/* The page at @addr is part of a transparent huge page. */
+bool is_thp(const void *addr)
+{
+	__u64 pfn = pagemap_pfn(addr);
+
+	return pfn && (proc_u64("/proc/kpageflags", pfn) >> KPF_THP & 1);
+}
+
+/* The node of the page at @addr as get_mempolicy() reports it; 0 without NUMA. */
+int page_node(const void *addr)
+{
+	int node = -1;
+
+	if (syscall(SYS_get_mempolicy, &node, NULL, 0UL, addr, MPOL_F_NODE | MPOL_F_ADDR))
+		return access("/sys/devices/system/node", F_OK) ? 0 : -1;
+	return node;
+}
+
+/* The running kernel is @major.@minor or later. */
+bool kernel_at_least(int major, int minor)
+{
+	int ma = 0, mi = 0;
+	struct utsname u;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+		return false;
+	return ma > major || (ma == major && mi >= minor);
+}
+
+/* Wait for @pid; its exit status, or -1 if it did not exit normally. */
+int wait_exit(pid_t pid)
+{
+	int status;
+
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/* Wait for @pid; the signal that ended it, 0 if it exited, -1 on error. */
+int wait_signal(pid_t pid)
+{
+	int status;
+
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+}
+
+/* In a child: become nobody, without supplementary groups or capabilities. */
+int drop_to_nobody(void)
+{
+	return setgroups(0, NULL) || setgid(NOBODY) || setuid(NOBODY) ? -1 : 0;
+}
+
+/*
+ * Open the device for a test that needs @features; the fd, or -1 with the
+ * reason to skip in @why.
+ */
+int device_open(__u64 features, struct pagectl_info *info, char *why, size_t len)
+{
+	struct pagectl_info local;
+	int fd;
+
+	if (!info)
+		info = &local;
+	if (geteuid()) {
+		snprintf(why, len, "needs root");
+		return -1;
+	}
+	if (sysconf(_SC_PAGESIZE) != PAGE_SZ) {
+		snprintf(why, len, "written for 4 KiB pages");
+		return -1;
+	}
+	fd = open(DEVICE, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(why, len, "%s: %s (module not loaded?)", DEVICE, strerror(errno));
+		return -1;
+	}
+	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
+	if (ioctl(fd, PAGECTL_GET_INFO, info) || (info->features & features) != features) {
+		snprintf(why, len, "the module lacks %s",
+			 features & PAGECTL_FEATURE_TIMER ? "PIN or TIMER" : "PIN");
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* ioctl() as 0 or its errno, so that one ASSERT shows which errno came back. */
+int call(int fd, unsigned long cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg) ? errno : 0;
+}
+
+int pin(int fd, __u64 addr, __u64 length, __u32 flags, struct pagectl_pin *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->size = sizeof(*p);
+	p->flags = flags;
+	p->addr = addr;
+	p->length = length;
+	return call(fd, PAGECTL_PIN, p);
+}
+
+/* The handle of a new pin of @length bytes at @addr, 0 if PIN failed. */
+__u64 pin_handle(int fd, const void *addr, __u64 length, __u32 flags)
+{
+	struct pagectl_pin p;
+
+	return pin(fd, uaddr(addr), length, flags, &p) ? 0 : p.handle;
+}
+
+int unpin(int fd, __u64 handle, __u32 flags)
+{
+	struct pagectl_unpin u = {
+		.size = sizeof(u),
+		.flags = flags,
+		.handle = handle,
+	};
+
+	return call(fd, PAGECTL_UNPIN, &u);
+}
+
+/* A PIN_DESCRIBE argument for up to @max records of the kind @flags asks for. */
+struct pagectl_pin_describe describe_arg(__u64 handle, __u32 flags, __u64 cursor,
+					 void *records, __u32 max)
+{
+	struct pagectl_pin_describe d = {
+		.size = sizeof(d),
+		.flags = flags,
+		.handle = handle,
+		.cursor = cursor,
+		.records = uaddr(records),
+		.max_records = max,
+	};
+
+	if (flags & PAGECTL_DESCRIBE_EXTENTS)
+		d.record_size = sizeof(struct pagectl_extent);
+	else
+		d.record_size = sizeof(struct pagectl_frame);
+	return d;
+}
+
+int describe(int fd, struct pagectl_pin_describe *d)
+{
+	return call(fd, PAGECTL_PIN_DESCRIBE, d);
+}
+
+/* The frame of page @index of a pin; 0 or an errno. */
+int frame_at(int fd, __u64 handle, __u64 index, struct pagectl_frame *f)
+{
+	struct pagectl_pin_describe d = describe_arg(handle, 0, index, f, 1);
+	int ret;
+
+	ret = describe(fd, &d);
+	if (ret)
+		return ret;
+	return d.nr_records == 1 ? 0 : ENODATA;
+}
+
+/*
+ * All extents of a pin into @ext (room for one per page), at most @chunk a
+ * call so that the cursor is used; how many, or -errno.
+ */
+long get_extents(int fd, __u64 handle, struct pagectl_extent *ext, __u32 chunk)
+{
+	struct pagectl_pin_describe d;
+	__u64 cursor = 0;
+	long n = 0;
+	int ret;
+
+	do {
+		d = describe_arg(handle, PAGECTL_DESCRIBE_EXTENTS, cursor, ext + n, chunk);
+		ret = describe(fd, &d);
+		if (ret)
+			return -ret;
+		/* No progress would loop forever: report it as a protocol error. */
+		if (!d.nr_records || d.next_cursor <= cursor)
+			return -EPROTO;
+		n += d.nr_records;
+		cursor = d.next_cursor;
+	} while (cursor < d.npages);
+	return n;
+}
+
+/* TIMER on a pin; 0 or the errno, the replaced timer's ticks in *@ticks. */
+int timer(int fd, __u64 handle, __u32 flags, __u64 offset, __u64 period_ns,
+	  __u64 *ticks)
+{
+	struct pagectl_timer t = {
+		.size = sizeof(t),
+		.flags = flags,
+		.target = handle,
+		.offset = offset,
+		.period_ns = period_ns,
+	};
+	int ret;
+
+	ret = call(fd, PAGECTL_TIMER, &t);
+	if (ticks)
+		*ticks = t.ticks;
+	return ret;
+}
+
+/*
+ * A counter the kernel writes behind the compiler's back: a plain load that
+ * the compiler may neither drop nor hoist out of a loop, no system call.
+ */
+__u64 counter(const __u64 *p)
+{
+	return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+
+/* Private anonymous memory, every page written so that none is the zero page. */
+void *map_anon(size_t len)
+{
+	void *p;
+
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	memset(p, 0x5a, len);
+	return p;
+}
+
+/*
+ * @len bytes of private anonymous memory at a 2 MiB boundary, asked to be THP
+ * and written. THP switched off system-wide is set to "madvise" while the
+ * pages are faulted in, then set back.
+ */
+void *map_thp(size_t len)
+{
+	char setting[128] = "";
+	bool was_never;
+	__u8 *p, *buf;
+
+	p = mmap(NULL, len + HPAGE_SZ, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	buf = (__u8 *)((uaddr(p) + HPAGE_SZ - 1) & ~(HPAGE_SZ - 1));
+	if (buf != p)
+		munmap(p, buf - p);
+	munmap(buf + len, p + HPAGE_SZ - buf);
+	madvise(buf, len, MADV_HUGEPAGE);
+	read_file(THP_ENABLED, setting, sizeof(setting));
+	was_never = strstr(setting, "[never]") && !write_file(THP_ENABLED, "madvise");
+	memset(buf, 0x5a, len);
+	if (was_never)
+		write_file(THP_ENABLED, "never");
+	return buf;
+}
+
+/* Set the hugetlb pool to @pages pages. */
+void set_hugepages(long pages)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%ld", pages);
+	write_file(NR_HUGEPAGES, buf);
+}
+
+/*
+ * @len bytes of 2 MiB hugetlb pages, written. A pool smaller than 4 pages is
+ * grown to 4 for them; *@old_pool is what to set it back to after munmap, -1
+ * if it was left alone.
+ */
+void *map_hugetlb(size_t len, long *old_pool, char *why, size_t why_len)
+{
+	char pool[32] = "";
+	void *p;
+
+	*old_pool = -1;
+	if (!read_file(NR_HUGEPAGES, pool, sizeof(pool)) && atol(pool) < 4) {
+		*old_pool = atol(pool);
+		set_hugepages(4);
+	}
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
+	if (p == MAP_FAILED) {
+		snprintf(why, why_len, "no 2 MiB hugetlb pages: %s", strerror(errno));
+		if (*old_pool >= 0)
+			set_hugepages(*old_pool);
+		*old_pool = -1;
+		return NULL;
+	}
+	memset(p, 0x5a, len);
+	return p;
+}
+
+/* A MAP_SHARED memfd of @len bytes, written. */
+void *map_memfd(size_t len, int *file, char *why, size_t why_len)
+{
+	void *p;
+
+	*file = memfd_create("pin_test", MFD_CLOEXEC);
+	if (*file < 0 || ftruncate(*file, len)) {
+		snprintf(why, why_len, "memfd: %s", strerror(errno));
+		return NULL;
+	}
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, *file, 0);
+	if (p == MAP_FAILED) {
+		snprintf(why, why_len, "memfd mmap: %s", strerror(errno));
+		return NULL;
+	}
+	memset(p, 0x5a, len);
+	return p;
+}
+
+/* A MAP_SHARED mapping of a new file in $PAGECTL_EXT4_DIR, written (dirty). */
+void *map_ext4(size_t len, int *file, char *why, size_t why_len)
+{
+	const char *dir = getenv("PAGECTL_EXT4_DIR");
+	char path[PATH_MAX];
+	struct statfs sf;
+	void *p;
+
+	if (!dir) {
+		snprintf(why, why_len, "PAGECTL_EXT4_DIR (a mounted ext4 directory) not set");
+		return NULL;
+	}
+	if (statfs(dir, &sf) || sf.f_type != EXT4_SUPER_MAGIC) {
+		snprintf(why, why_len, "%s is not on ext4", dir);
+		return NULL;
+	}
+	snprintf(path, sizeof(path), "%s/pin_test.XXXXXX", dir);
+	*file = mkostemp(path, O_CLOEXEC);
+	if (*file < 0) {
+		snprintf(why, why_len, "cannot create a file in %s: %s", dir, strerror(errno));
+		return NULL;
+	}
+	unlink(path);
+	p = MAP_FAILED;
+	if (!ftruncate(*file, len))
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, *file, 0);
+	if (p == MAP_FAILED) {
+		snprintf(why, why_len, "ext4 file: %s", strerror(errno));
+		return NULL;
+	}
+	memset(p, 0x5a, len);
+	return p;
+}
+
+/* Every 64-bit word of the @len bytes at @p is zero. */
+bool all_zero(const __u64 *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len / sizeof(*p); i++)
+		if (counter(&p[i]))
+			return false;
+	return true;
+}
+
+/*
+ * Handles are per file, so two files may hand out the same value. Trade
+ * @taken, a pin of @fd with a value this test already uses elsewhere, for a
+ * new pin of @page with another value; 0 on failure.
+ */
+__u64 other_handle(int fd, const void *page, __u64 taken)
+{
+	__u64 h = pin_handle(fd, page, PAGE_SZ, PAGECTL_PIN_WRITE);
+
+	if (h && unpin(fd, taken, 0))
+		return 0;
+	return h;
+}
+
+int cmp_u64(const void *a, const void *b)
+{
+	__u64 x = *(const __u64 *)a, y = *(const __u64 *)b;
+
+	return x < y ? -1 : x > y;
+}

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Helpers shared by the pin, pin scale and timer selftests: reading /proc,
+ * mapping each memory type, and the pagectl commands as 0-or-errno calls.
+ *
+ * Copyright (C) 2026 The pagectl authors
+ */
+#ifndef _PAGECTL_PIN_UTIL_H
+#define _PAGECTL_PIN_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include <linux/pagectl.h>
+
+#define DEVICE		"/dev/pagectl"
+#define NOBODY		65534
+#define PAGE_SZ		4096UL
+#define HPAGE_SZ	(2UL << 20)
+#define SMALL_LEN	(16 * PAGE_SZ)
+#define HUGE_LEN	(2 * HPAGE_SZ)
+#define PIN_BIAS	1024		/* GUP_PIN_COUNTING_BIAS */
+#define KPF_THP		22		/* bit of /proc/kpageflags */
+#define PERIOD_NS	1000000ULL	/* 1 ms */
+#define SLOW_NS		1000000000ULL	/* 1 s */
+#define THP_ENABLED	"/sys/kernel/mm/transparent_hugepage/enabled"
+#define NR_HUGEPAGES	"/proc/sys/vm/nr_hugepages"
+#define PINNED_FLAGS	(PAGECTL_PAGE_VALID | PAGECTL_PAGE_MAYBE_DMA_PINNED)
+
+/*
+ * SKIP from FIXTURE_SETUP. The 6.1 harness still runs the test body after a
+ * SKIP that returns from setup, so leave the way a failed ASSERT in setup does.
+ */
+#define SETUP_SKIP(fmt, ...) SKIP(longjmp(_metadata->env, 1), fmt, ##__VA_ARGS__)
+
+__u64 uaddr(const void *p);
+
+void msleep(unsigned int ms);
+
+double now_us(void);
+
+int read_file(const char *path, char *buf, size_t size);
+
+int write_file(const char *path, const char *s);
+
+long proc_field(const char *path, const char *key);
+
+long vmpin_kb(pid_t pid);
+
+long long pins_outstanding(void);
+
+__u64 proc_u64(const char *path, __u64 index);
+
+__u64 pagemap_pfn(const void *addr);
+
+bool is_thp(const void *addr);
+
+int page_node(const void *addr);
+
+bool kernel_at_least(int major, int minor);
+
+int wait_exit(pid_t pid);
+
+int wait_signal(pid_t pid);
+
+int drop_to_nobody(void);
+
+int device_open(__u64 features, struct pagectl_info *info, char *why, size_t len);
+
+int call(int fd, unsigned long cmd, void *arg);
+
+int pin(int fd, __u64 addr, __u64 length, __u32 flags, struct pagectl_pin *p);
+
+__u64 pin_handle(int fd, const void *addr, __u64 length, __u32 flags);
+
+int unpin(int fd, __u64 handle, __u32 flags);
+
+struct pagectl_pin_describe describe_arg(__u64 handle, __u32 flags, __u64 cursor,
+					 void *records, __u32 max);
+
+int describe(int fd, struct pagectl_pin_describe *d);
+
+int frame_at(int fd, __u64 handle, __u64 index, struct pagectl_frame *f);
+
+long get_extents(int fd, __u64 handle, struct pagectl_extent *ext, __u32 chunk);
+
+int timer(int fd, __u64 handle, __u32 flags, __u64 offset, __u64 period_ns,
+	  __u64 *ticks);
+
+__u64 counter(const __u64 *p);
+
+void *map_anon(size_t len);
+
+void *map_thp(size_t len);
+
+void set_hugepages(long pages);
+
+void *map_hugetlb(size_t len, long *old_pool, char *why, size_t why_len);
+
+void *map_memfd(size_t len, int *file, char *why, size_t why_len);
+
+void *map_ext4(size_t len, int *file, char *why, size_t why_len);
+
+bool all_zero(const __u64 *p, size_t len);
+
+__u64 other_handle(int fd, const void *page, __u64 taken);
+
+int cmp_u64(const void *a, const void *b);
+
+#endif /* _PAGECTL_PIN_UTIL_H */

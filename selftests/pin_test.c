@@ -1341,41 +1341,11 @@ TEST_F(pin, write_pin_of_readonly_efault)
 	ASSERT_EQ(0, unpin(self->fd, p.handle, 0));
 }
 
-/*
- * Fault injection (CONFIG_FAULT_INJECTION, failslab, fail_page_alloc): the
- * knobs that must change for /proc/thread-self/fail-nth to fail the
- * GFP_KERNEL allocations of a command, quietly. Their old values are kept.
- */
-static const char *const fault_knobs[][2] = {
-	{ "/sys/kernel/debug/failslab/ignore-gfp-wait", "N" },
-	{ "/sys/kernel/debug/failslab/verbose", "0" },
-	{ "/sys/kernel/debug/fail_page_alloc/ignore-gfp-wait", "N" },
-	{ "/sys/kernel/debug/fail_page_alloc/ignore-gfp-highmem", "N" },
-	{ "/sys/kernel/debug/fail_page_alloc/min-order", "0" },
-	{ "/sys/kernel/debug/fail_page_alloc/verbose", "0" },
-};
-
-static int set_fault_knobs(char old[][16], bool restore)
-{
-	unsigned int i;
-	int ret = 0;
-
-	for (i = 0; i < ARRAY_SIZE(fault_knobs); i++) {
-		if (!restore && read_file(fault_knobs[i][0], old[i], 16) < 0)
-			return -1;
-		old[i][strcspn(old[i], "\n")] = '\0';
-		if (write_file(fault_knobs[i][0], restore ? old[i] : fault_knobs[i][1]))
-			ret = -1;
-	}
-	return ret;
-}
-
 TEST_F(pin, allocation_failures_leave_nothing)
 {
-	char old[6][16], left[16];
+	char old[NR_FAULT_KNOBS][16];
 	struct pagectl_pin p;
 	int nth, injected = 0, ret;
-	ssize_t n;
 	__u8 *buf;
 
 	nth = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
@@ -1392,19 +1362,15 @@ TEST_F(pin, allocation_failures_leave_nothing)
 	 * an ENOMEM that leaves nothing pinned and nothing charged.
 	 */
 	for (int i = 1; i < 1000; i++) {
-		char arm[16];
+		bool hit;
 
-		snprintf(arm, sizeof(arm), "%d", i);
-		ASSERT_LT(0, pwrite(nth, arm, strlen(arm), 0));
+		ASSERT_EQ(0, fail_nth_arm(nth, i));
 		ret = pin(self->fd, uaddr(buf), 4 * PAGE_SZ, PAGECTL_PIN_WRITE, &p);
-		n = pread(nth, left, sizeof(left) - 1, 0);
-		ASSERT_LT(0, pwrite(nth, "0", 1, 0));
-		ASSERT_LT(0, n);
-		left[n] = '\0';
+		ASSERT_EQ(0, fail_nth_done(nth, &hit));
 		if (!ret) {
 			ASSERT_EQ(0, unpin(self->fd, p.handle, 0));
 			/* The failure was never reached: every allocation is covered. */
-			if (atoi(left))
+			if (!hit)
 				break;
 			continue;
 		}

@@ -542,3 +542,54 @@ int cmp_u64(const void *a, const void *b)
 
 	return x < y ? -1 : x > y;
 }
+
+/*
+ * Fault injection (CONFIG_FAULT_INJECTION, failslab, fail_page_alloc): the
+ * knobs that must change for /proc/thread-self/fail-nth to fail the
+ * GFP_KERNEL allocations of a command, quietly. Their old values are kept.
+ */
+static const char *const fault_knobs[NR_FAULT_KNOBS][2] = {
+	{ "/sys/kernel/debug/failslab/ignore-gfp-wait", "N" },
+	{ "/sys/kernel/debug/failslab/verbose", "0" },
+	{ "/sys/kernel/debug/fail_page_alloc/ignore-gfp-wait", "N" },
+	{ "/sys/kernel/debug/fail_page_alloc/ignore-gfp-highmem", "N" },
+	{ "/sys/kernel/debug/fail_page_alloc/min-order", "0" },
+	{ "/sys/kernel/debug/fail_page_alloc/verbose", "0" },
+};
+
+/* Set the knobs, keeping their values in @old; or, with @restore, put @old back. */
+int set_fault_knobs(char old[][16], bool restore)
+{
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < NR_FAULT_KNOBS; i++) {
+		if (!restore && read_file(fault_knobs[i][0], old[i], 16) < 0)
+			return -1;
+		old[i][strcspn(old[i], "\n")] = '\0';
+		if (write_file(fault_knobs[i][0], restore ? old[i] : fault_knobs[i][1]))
+			ret = -1;
+	}
+	return ret;
+}
+
+int fail_nth_arm(int fd_nth, int nth)
+{
+	char arm[16];
+
+	snprintf(arm, sizeof(arm), "%d", nth);
+	return pwrite(fd_nth, arm, strlen(arm), 0) > 0 ? 0 : -1;
+}
+
+int fail_nth_done(int fd_nth, bool *injected)
+{
+	char left[16];
+	ssize_t n = pread(fd_nth, left, sizeof(left) - 1, 0);
+
+	if (pwrite(fd_nth, "0", 1, 0) <= 0 || n <= 0)
+		return -1;
+	left[n] = '\0';
+	/* What is left of the count is 0 once the failure has been injected. */
+	*injected = !atoi(left);
+	return 0;
+}

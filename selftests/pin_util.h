@@ -108,4 +108,17 @@ __u64 other_handle(int fd, const void *page, __u64 taken);
 
 int cmp_u64(const void *a, const void *b);
 
+/* Knobs set_fault_knobs() changes so fail-nth fails sleeping allocations. */
+#define NR_FAULT_KNOBS	6
+
+int set_fault_knobs(char old[][16], bool restore);
+
+/*
+ * Fail the @nth allocation of the next call through @fd_nth (an open
+ * /proc/thread-self/fail-nth); fail_nth_done() disarms it and says whether
+ * the failure happened.
+ */
+int fail_nth_arm(int fd_nth, int nth);
+int fail_nth_done(int fd_nth, bool *injected);
+
 #endif /* _PAGECTL_PIN_UTIL_H */

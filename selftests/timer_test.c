@@ -288,4 +288,54 @@ TEST_F(timer, max_per_file_enospc)
 	ASSERT_EQ(0, timer(self->fd, h[max], 0, 8 * max, SLOW_NS, NULL));
 }
 
+TEST_F(timer, allocation_failures_leave_nothing)
+{
+	__u64 h[PAGECTL_TIMER_MAX_PER_FILE];
+	char old[NR_FAULT_KNOBS][16];
+	int nth, injected = 0, ret;
+	unsigned int i;
+	bool hit;
+
+	nth = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
+	if (nth < 0)
+		SKIP(return, "no fail-nth in this kernel (CONFIG_FAULT_INJECTION)");
+	if (set_fault_knobs(old, false))
+		SKIP(return, "no failslab and fail_page_alloc in debugfs");
+
+	/*
+	 * Fail each allocation of arming in turn (the kernel mapping of the
+	 * pin): ENOMEM, and no timer left armed or counted against the file.
+	 */
+	for (i = 1; i < 1000; i++) {
+		__u64 ticks = 1;
+
+		ASSERT_EQ(0, fail_nth_arm(nth, i));
+		ret = timer(self->fd, self->handle, 0, 0, SLOW_NS, NULL);
+		ASSERT_EQ(0, fail_nth_done(nth, &hit));
+		if (!ret && !hit)
+			break;
+		if (!ret) {
+			ASSERT_EQ(0, timer(self->fd, self->handle, PAGECTL_TIMER_DISARM,
+					   0, 0, NULL));
+			continue;
+		}
+		injected++;
+		ASSERT_EQ(ENOMEM, ret);
+		ASSERT_EQ(0, timer(self->fd, self->handle, PAGECTL_TIMER_DISARM, 0, 0, &ticks));
+		ASSERT_EQ(0, ticks);
+	}
+	ASSERT_EQ(0, set_fault_knobs(old, true));
+	close(nth);
+	TH_LOG("%d allocation failures injected into TIMER", injected);
+	ASSERT_LT(0, injected);
+
+	/* The file can still arm all 64 timers: none was counted by a failure. */
+	ASSERT_EQ(0, timer(self->fd, self->handle, PAGECTL_TIMER_DISARM, 0, 0, NULL));
+	for (i = 0; i < PAGECTL_TIMER_MAX_PER_FILE; i++) {
+		h[i] = pin_handle(self->fd, self->page, PAGE_SZ, PAGECTL_PIN_WRITE);
+		ASSERT_NE(0, h[i]);
+		ASSERT_EQ(0, timer(self->fd, h[i], 0, 8 * i, SLOW_NS, NULL));
+	}
+}
+
 TEST_HARNESS_MAIN

@@ -54,6 +54,8 @@ fi
 # Every pin taken must have been released once a test program has exited.
 pins_check()
 {
+	# Fold the per-CPU counter deltas in first, or the two may disagree.
+	echo 1 > /proc/sys/vm/stat_refresh 2>/dev/null
 	acq=$(sed -n 's/^nr_foll_pin_acquired //p' /proc/vmstat)
 	rel=$(sed -n 's/^nr_foll_pin_released //p' /proc/vmstat)
 	[ "$acq" = "$rel" ] && return 0

@@ -79,10 +79,13 @@ $(LIB_A): $(LIB_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
+# The pkg-config file names the install directories: made anew by install.
+PC_SED := -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	  -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|'
+
 $(BUILD)/lib/libpagectl.pc: lib/pagectl.pc.in VERSION
 	@mkdir -p $(@D)
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
+	sed $(PC_SED) $< > $@
 
 cli: $(CLI)
 
@@ -141,7 +144,7 @@ install: lib cli
 	ln -sf libpagectl.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libpagectl.so.$(SOVERSION)
 	ln -sf libpagectl.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libpagectl.so
 	install -m 0644 $(LIB_A) $(DESTDIR)$(LIBDIR)/
-	install -m 0644 $(BUILD)/lib/libpagectl.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
+	sed $(PC_SED) lib/pagectl.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/libpagectl.pc
 	install -m 0644 lib/include/pagectl.h $(DESTDIR)$(INCLUDEDIR)/
 	install -m 0644 uapi/linux/pagectl.h $(DESTDIR)$(INCLUDEDIR)/linux/
 	install -m 0755 $(CLI) $(DESTDIR)$(BINDIR)/

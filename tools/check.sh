@@ -140,6 +140,32 @@ check_dkms()
 	return $ret
 }
 
+# make install gives a usable library (pkg-config), and the selftests build
+# as tools/testing/selftests/pagectl of a kernel tree against it.
+check_install_in_tree()
+{
+	local tmp st ret=1
+
+	tmp=$(mktemp -d)
+	st=$tmp/tree/tools/testing/selftests
+	mkdir -p "$st"
+	make -s install PREFIX="$tmp/prefix" &&
+	cp -r build/linux-tools/tools/testing/selftests/. "$st/" &&
+	cp -r selftests "$st/pagectl" &&
+	PKG_CONFIG_PATH=$tmp/prefix/lib/pkgconfig make -C "$st/pagectl" \
+		KHDR_INCLUDES="-I$tmp/prefix/include" \
+		LDFLAGS="-Wl,-rpath,$tmp/prefix/lib" 2>&1 | tee /dev/stderr |
+		{ ! grep -E 'warning:|error:'; } &&
+	[ "${PIPESTATUS[0]}" = 0 ] &&
+	ls "$st"/pagectl/pin_test "$st"/pagectl/lib_test &&
+	"$st"/pagectl/lib_test > /dev/null 2>&1; ret=$?
+	# lib_test ran against the installed library: 0, or skips (exit 4)
+	# for the device it cannot find on this host.
+	[ $ret = 4 ] && ret=0
+	rm -rf "$tmp"
+	return $ret
+}
+
 # The runner itself: a warning in the guest kernel log fails a run in which
 # nothing else failed.
 check_runner()
@@ -155,6 +181,7 @@ step checkpatch check_checkpatch
 step sparse check_sparse
 step uapi-header check_uapi
 step dkms check_dkms
+step install-and-in-tree-selftests check_install_in_tree
 step runner-catches-kernel-warning check_runner
 
 # The selftests in a guest of each kernel.

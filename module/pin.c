@@ -131,13 +131,15 @@ int pagectl_pin(struct pagectl_file *pf, void *cmd)
 	unsigned int gup_flags = FOLL_LONGTERM;
 	unsigned long start, npages, pinned = 0;
 	struct pagectl_pin_entry *e;
-	u64 end, t;
+	u64 addr, end, t;
 	u32 id;
 	int ret;
 
 	if (!arg->length)
 		return -EINVAL;
-	if (check_add_overflow(arg->addr, arg->length, &end) ||
+	/* Tag bits (x86 LAM, arm64 TBI) are not part of the address. */
+	addr = untagged_addr(arg->addr);
+	if (check_add_overflow(addr, arg->length, &end) ||
 	    end > U64_MAX - PAGE_SIZE + 1)
 		return -EOVERFLOW;
 	/* Not user memory at all: a kernel or non-canonical address. */
@@ -147,7 +149,7 @@ int pagectl_pin(struct pagectl_file *pf, void *cmd)
 	if (current->mm != pf->mm)
 		return -EPERM;
 
-	start = untagged_addr((unsigned long)arg->addr) & PAGE_MASK;
+	start = addr & PAGE_MASK;
 	npages = (PAGE_ALIGN(end) - start) >> PAGE_SHIFT;
 
 	/* The cap is checked before anything is faulted in or charged. */

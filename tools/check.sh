@@ -153,7 +153,7 @@ check_install_in_tree()
 	cp -r build/linux-tools/tools/testing/selftests/. "$st/" &&
 	cp -r selftests "$st/pagectl" &&
 	PKG_CONFIG_PATH=$tmp/prefix/lib/pkgconfig make -C "$st/pagectl" \
-		KHDR_INCLUDES="-I$tmp/prefix/include" \
+		OUTPUT="$st/pagectl" KHDR_INCLUDES="-I$tmp/prefix/include" \
 		LDFLAGS="-Wl,-rpath,$tmp/prefix/lib" 2>&1 | tee /dev/stderr |
 		{ ! grep -E 'warning:|error:'; } &&
 	[ "${PIPESTATUS[0]}" = 0 ] &&

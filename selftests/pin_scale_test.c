@@ -34,36 +34,7 @@
 
 #include "kselftest_harness.h"
 #include "pin_util.h"
-
-/* The commands themselves, on private anonymous memory. */
-FIXTURE(pin) {
-	int fd;
-	struct pagectl_info info;
-	long vmpin;	/* VmPin before the test, kB */
-	int dev_mode;	/* mode to give the node back, -1 if unchanged */
-};
-
-FIXTURE_SETUP(pin)
-{
-	char why[128];
-
-	self->dev_mode = -1;
-	self->fd = device_open(PAGECTL_FEATURE_PIN, &self->info, why, sizeof(why));
-	if (self->fd < 0)
-		SETUP_SKIP("%s", why);
-	self->vmpin = vmpin_kb(0);
-	ASSERT_LE(0, self->vmpin);
-}
-
-FIXTURE_TEARDOWN(pin)
-{
-	if (self->fd >= 0)
-		close(self->fd);
-	if (self->dev_mode >= 0)
-		chmod(DEVICE, self->dev_mode);
-	/* Every pin the test made is released by now. */
-	EXPECT_EQ(0, pins_outstanding());
-}
+#include "pin_fixture.h"
 
 #define NR_PINS		100000
 #define SCALE_PAGES	2048	/* ~49 pins a page: ~50,000 references, far from overflow */

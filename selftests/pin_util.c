@@ -458,23 +458,31 @@ void *map_hugetlb(size_t len, long *old_pool, char *why, size_t why_len)
 	return p;
 }
 
-/* A MAP_SHARED memfd of @len bytes, written. */
-void *map_memfd(size_t len, int *file, char *why, size_t why_len)
+/* @len bytes of @file, sized and mapped MAP_SHARED, written; @what names it in @why. */
+static void *map_shared_file(int file, size_t len, const char *what, char *why,
+			     size_t why_len)
 {
-	void *p;
+	void *p = MAP_FAILED;
 
-	*file = memfd_create("pin_test", MFD_CLOEXEC);
-	if (*file < 0 || ftruncate(*file, len)) {
-		snprintf(why, why_len, "memfd: %s", strerror(errno));
-		return NULL;
-	}
-	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, *file, 0);
+	if (!ftruncate(file, len))
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, file, 0);
 	if (p == MAP_FAILED) {
-		snprintf(why, why_len, "memfd mmap: %s", strerror(errno));
+		snprintf(why, why_len, "%s: %s", what, strerror(errno));
 		return NULL;
 	}
 	memset(p, 0x5a, len);
 	return p;
+}
+
+/* A MAP_SHARED memfd of @len bytes, written. */
+void *map_memfd(size_t len, int *file, char *why, size_t why_len)
+{
+	*file = memfd_create("pin_test", MFD_CLOEXEC);
+	if (*file < 0) {
+		snprintf(why, why_len, "memfd: %s", strerror(errno));
+		return NULL;
+	}
+	return map_shared_file(*file, len, "memfd", why, why_len);
 }
 
 /* A MAP_SHARED mapping of a new file in $PAGECTL_EXT4_DIR, written (dirty). */
@@ -483,7 +491,6 @@ void *map_ext4(size_t len, int *file, char *why, size_t why_len)
 	const char *dir = getenv("PAGECTL_EXT4_DIR");
 	char path[PATH_MAX];
 	struct statfs sf;
-	void *p;
 
 	if (!dir) {
 		snprintf(why, why_len, "PAGECTL_EXT4_DIR (a mounted ext4 directory) not set");
@@ -500,15 +507,7 @@ void *map_ext4(size_t len, int *file, char *why, size_t why_len)
 		return NULL;
 	}
 	unlink(path);
-	p = MAP_FAILED;
-	if (!ftruncate(*file, len))
-		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, *file, 0);
-	if (p == MAP_FAILED) {
-		snprintf(why, why_len, "ext4 file: %s", strerror(errno));
-		return NULL;
-	}
-	memset(p, 0x5a, len);
-	return p;
+	return map_shared_file(*file, len, "ext4 file", why, why_len);
 }
 
 /* Every 64-bit word of the @len bytes at @p is zero. */

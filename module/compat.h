@@ -13,6 +13,14 @@
 #define _PAGECTL_COMPAT_H
 
 #include <linux/hrtimer.h>
+#include <linux/mm.h>
+#include <linux/pgtable.h>
+#include <linux/swap.h>
+#include <linux/swapops.h>
+#include <linux/uaccess.h>
+#ifdef PAGECTL_HAVE_LEAFOPS
+#include <linux/leafops.h>
+#endif
 
 /* hrtimer_setup() replaced hrtimer_init() plus setting ->function (6.13). */
 #ifndef PAGECTL_HAVE_HRTIMER_SETUP
@@ -22,6 +30,118 @@ static inline void hrtimer_setup(struct hrtimer *timer,
 {
 	hrtimer_init(timer, clock_id, mode);
 	timer->function = function;
+}
+#endif
+
+/* pmdp_get_lockless() arrived after 6.1; a 64-bit PMD is read in one go. */
+#ifndef PAGECTL_HAVE_PMDP_GET_LOCKLESS
+static inline pmd_t pmdp_get_lockless(pmd_t *pmdp)
+{
+	return READ_ONCE(*pmdp);
+}
+#endif
+
+/* untagged_addr_remote() arrived with x86 LAM (6.4); before, nothing to strip. */
+#ifndef untagged_addr_remote
+#define untagged_addr_remote(mm, addr)	untagged_addr(addr)
+#endif
+
+/*
+ * folio_mapcount() became an inline in 6.2; 6.1 has it out of line and not
+ * exported. This is 6.1's own computation.
+ */
+#ifdef PAGECTL_HAVE_FOLIO_MAPCOUNT_INLINE
+#define pagectl_folio_mapcount(folio)	folio_mapcount(folio)
+#else
+static inline int pagectl_folio_mapcount(struct folio *folio)
+{
+	int i, compound, nr, ret;
+
+	if (likely(!folio_test_large(folio)))
+		return atomic_read(&folio->_mapcount) + 1;
+
+	compound = folio_entire_mapcount(folio);
+	if (folio_test_hugetlb(folio))
+		return compound;
+	ret = compound;
+	nr = folio_nr_pages(folio);
+	for (i = 0; i < nr; i++)
+		ret += atomic_read(&folio_page(folio, i)->_mapcount) + 1;
+	/* File pages have the compound mapcount included in _mapcount. */
+	if (!folio_test_anon(folio))
+		return ret - compound * nr;
+	if (folio_test_double_map(folio))
+		ret -= nr;
+	return ret;
+}
+#endif
+
+/*
+ * 7.2 describes non-present entries as "software leaf entries"
+ * (<linux/leafops.h>); before, they were swap entries with is_*_entry()
+ * tests. The walker uses the new names.
+ */
+#ifndef PAGECTL_HAVE_LEAFOPS
+typedef swp_entry_t softleaf_t;
+
+static inline softleaf_t softleaf_from_pte(pte_t pte)
+{
+	return pte_to_swp_entry(pte);
+}
+
+static inline bool softleaf_is_swap(softleaf_t entry)
+{
+	return !non_swap_entry(entry);
+}
+
+static inline bool softleaf_is_migration(softleaf_t entry)
+{
+	return is_migration_entry(entry);
+}
+
+static inline bool softleaf_is_migration_write(softleaf_t entry)
+{
+	return is_writable_migration_entry(entry);
+}
+
+static inline bool softleaf_is_device_private(softleaf_t entry)
+{
+	return is_device_private_entry(entry);
+}
+
+static inline bool softleaf_is_device_private_write(softleaf_t entry)
+{
+	return is_writable_device_private_entry(entry);
+}
+
+static inline bool softleaf_is_device_exclusive(softleaf_t entry)
+{
+	return is_device_exclusive_entry(entry);
+}
+
+static inline bool softleaf_is_hwpoison(softleaf_t entry)
+{
+	return is_hwpoison_entry(entry);
+}
+
+static inline bool softleaf_is_marker(softleaf_t entry)
+{
+	return is_pte_marker_entry(entry);
+}
+
+static inline pte_marker softleaf_to_marker(softleaf_t entry)
+{
+	return pte_marker_get(entry);
+}
+
+static inline bool softleaf_has_pfn(softleaf_t entry)
+{
+	return is_pfn_swap_entry(entry);
+}
+
+static inline unsigned long softleaf_to_pfn(softleaf_t entry)
+{
+	return swp_offset_pfn(entry);
 }
 #endif
 

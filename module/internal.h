@@ -91,10 +91,15 @@ struct pagectl_pin_entry {
 };
 
 extern unsigned long pagectl_max_pin_pages;
+extern unsigned int pagectl_max_walk_records;
 extern atomic64_t pagectl_stat_pin_ns, pagectl_stat_pin_pages;
 extern atomic64_t pagectl_stat_unpin_ns, pagectl_stat_unpin_pages;
 
 void pagectl_file_put(struct pagectl_file *pf);
+
+/* page.c */
+u32 pagectl_zone(struct page *page);
+u32 pagectl_page_flags(struct page *page);
 
 /* pin.c */
 void pagectl_pins_init(struct pagectl_file *pf);
@@ -104,6 +109,10 @@ void pagectl_pin_undo(struct pagectl_file *pf, void *cmd);
 int pagectl_unpin(struct pagectl_file *pf, void *cmd);
 int pagectl_pin_describe(struct pagectl_file *pf, void *cmd);
 int pagectl_timer(struct pagectl_file *pf, void *cmd);
+
+/* walk.c */
+int pagectl_walk(struct pagectl_file *pf, void *cmd);
+int pagectl_walk_range(struct pagectl_file *pf, void *cmd);
 
 /* inspect.c */
 int pagectl_inspect_init(void);

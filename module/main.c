@@ -40,6 +40,10 @@ unsigned long pagectl_max_pin_pages = 1UL << 20;
 module_param_named(max_pin_pages, pagectl_max_pin_pages, ulong, 0444);
 MODULE_PARM_DESC(max_pin_pages, "Pages one open file may hold pinned (default 1048576)");
 
+unsigned int pagectl_max_walk_records = 65536;
+module_param_named(max_walk_records, pagectl_max_walk_records, uint, 0444);
+MODULE_PARM_DESC(max_walk_records, "Records one WALK_RANGE call returns at most (default 65536)");
+
 /* Every command's argument struct, so the dispatcher can hold any of them. */
 union pagectl_cmd_buffer {
 	struct pagectl_info info;
@@ -47,6 +51,8 @@ union pagectl_cmd_buffer {
 	struct pagectl_unpin unpin;
 	struct pagectl_pin_describe describe;
 	struct pagectl_timer timer;
+	struct pagectl_walk walk;
+	struct pagectl_walk_range walk_range;
 };
 
 /**
@@ -93,10 +99,10 @@ static int pagectl_get_info(struct pagectl_file *pf, void *cmd)
 	info->abi_version = PAGECTL_ABI_VERSION;
 	info->page_size = PAGE_SIZE;
 	info->features = PAGECTL_FEATURE_INFO | PAGECTL_FEATURE_PIN |
-			 PAGECTL_FEATURE_TIMER;
+			 PAGECTL_FEATURE_WALK | PAGECTL_FEATURE_TIMER;
 	info->max_pin_pages = pagectl_max_pin_pages;
 	info->max_buf_bytes = 0;
-	info->max_walk_records = 0;
+	info->max_walk_records = pagectl_max_walk_records;
 	strscpy_pad(info->version, PAGECTL_VERSION, sizeof(info->version));
 	return 0;
 }
@@ -115,6 +121,13 @@ static const struct pagectl_ioctl_op pagectl_ioctl_ops[] = {
 		PAGECTL_OP(PAGECTL_PIN_DESCRIBE, pagectl_pin_describe, NULL,
 			   struct pagectl_pin_describe, __reserved,
 			   PAGECTL_DESCRIBE_EXTENTS),
+	[PAGECTL_CMD_WALK - PAGECTL_CMD_BASE] =
+		PAGECTL_OP(PAGECTL_WALK, pagectl_walk, NULL,
+			   struct pagectl_walk, vma, PAGECTL_WALK_PID),
+	[PAGECTL_CMD_WALK_RANGE - PAGECTL_CMD_BASE] =
+		PAGECTL_OP(PAGECTL_WALK_RANGE, pagectl_walk_range, NULL,
+			   struct pagectl_walk_range, next,
+			   PAGECTL_WALK_PID | PAGECTL_WALK_PAGE_STATE),
 	[PAGECTL_CMD_TIMER - PAGECTL_CMD_BASE] =
 		PAGECTL_OP(PAGECTL_TIMER, pagectl_timer, NULL,
 			   struct pagectl_timer, __reserved, PAGECTL_TIMER_DISARM),
@@ -255,6 +268,10 @@ static int __init pagectl_init(void)
 		return -EINVAL;
 	}
 	pagectl_misc.mode = mode;
+	if (!pagectl_max_walk_records) {
+		pr_err("max_walk_records must not be 0\n");
+		return -EINVAL;
+	}
 
 	ret = pagectl_inspect_init();
 	if (ret) {

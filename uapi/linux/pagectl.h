@@ -276,6 +276,292 @@ struct pagectl_pin_describe {
 /** PAGECTL_PIN_DESCRIBE - frames or extents of a pin: &struct pagectl_pin_describe */
 #define PAGECTL_PIN_DESCRIBE	_IO(PAGECTL_TYPE, PAGECTL_CMD_PIN_DESCRIBE)
 
+/*
+ * Walks: PAGECTL_WALK and PAGECTL_WALK_RANGE.
+ */
+
+/** PAGECTL_WALK_PID - walk the process @pid instead of the file's mm (CAP_SYS_PTRACE) */
+#define PAGECTL_WALK_PID		0x1U
+/** PAGECTL_WALK_PAGE_STATE - WALK_RANGE only: fill page_flags and nid */
+#define PAGECTL_WALK_PAGE_STATE		0x2U
+
+/* Levels: index into &pagectl_walk.level, and &pagectl_walk.leaf_level */
+#define PAGECTL_LEVEL_PGD		0
+#define PAGECTL_LEVEL_P4D		1
+#define PAGECTL_LEVEL_PUD		2
+#define PAGECTL_LEVEL_PMD		3
+#define PAGECTL_LEVEL_PTE		4
+#define PAGECTL_NR_LEVELS		5
+
+/* Entry kinds: what one page-table entry is */
+#define PAGECTL_ENTRY_NOT_WALKED	0  /* the walk ended above this level */
+#define PAGECTL_ENTRY_FOLDED		1  /* level folded away (p4d with 4-level paging) */
+#define PAGECTL_ENTRY_TABLE		2  /* points to the next level's table */
+#define PAGECTL_ENTRY_LEAF		3  /* present translation */
+#define PAGECTL_ENTRY_NONE		4  /* empty: never populated, or zapped */
+#define PAGECTL_ENTRY_SWAP		5  /* swapped out: swap type and offset */
+#define PAGECTL_ENTRY_MIGRATION		6  /* page under migration */
+#define PAGECTL_ENTRY_DEVICE_PRIVATE	7  /* page moved to device memory */
+#define PAGECTL_ENTRY_DEVICE_EXCLUSIVE	8  /* page held exclusively by a device */
+#define PAGECTL_ENTRY_HWPOISON		9  /* page lost to a memory error */
+#define PAGECTL_ENTRY_MARKER		10 /* PTE marker: see PAGECTL_PTE_MARKER_* */
+#define PAGECTL_ENTRY_BAD		11 /* corrupt entry (p?d_bad) */
+#define PAGECTL_ENTRY_UNKNOWN		12 /* non-present, not decodable by this module */
+
+/*
+ * Decoded bits of an entry (&pagectl_walk_level.bits, &pagectl_walk_rec.bits):
+ * pagectl's own numbering, the same at every level; the hardware value is in
+ * raw. Bits that only x86 has read 0 elsewhere.
+ */
+#define PAGECTL_PTE_PRESENT		0x1U
+#define PAGECTL_PTE_WRITE		0x2U
+#define PAGECTL_PTE_USER		0x4U
+#define PAGECTL_PTE_PWT			0x8U  /* write-through */
+#define PAGECTL_PTE_PCD			0x10U  /* cache disabled */
+#define PAGECTL_PTE_ACCESSED		0x20U
+#define PAGECTL_PTE_DIRTY		0x40U
+#define PAGECTL_PTE_HUGE		0x80U  /* leaf at PMD or PUD level */
+#define PAGECTL_PTE_GLOBAL		0x100U
+#define PAGECTL_PTE_PAT			0x200U  /* bit 7 of a PTE, bit 12 of a huge leaf */
+#define PAGECTL_PTE_NX			0x400U  /* no-execute */
+#define PAGECTL_PTE_SOFT_DIRTY		0x10000U  /* also on swap entries */
+#define PAGECTL_PTE_UFFD_WP		0x20000U  /* also on swap entries */
+#define PAGECTL_PTE_PROTNONE		0x40000U  /* PROT_NONE or NUMA hinting */
+#define PAGECTL_PTE_SPECIAL		0x80000U  /* no struct page semantics */
+#define PAGECTL_PTE_SWP_EXCLUSIVE	0x100000U  /* swapped anon page was exclusive */
+#define PAGECTL_PTE_SWP_WRITE		0x200000U  /* writable migration or device entry */
+#define PAGECTL_PTE_MARKER_UFFD_WP	0x400000U  /* userfaultfd write-protect marker */
+#define PAGECTL_PTE_MARKER_GUARD	0x800000U  /* guard region (MADV_GUARD_INSTALL) */
+#define PAGECTL_PTE_MARKER_POISON	0x1000000U  /* poisoned marker */
+
+/* VMA protection: the same values as PROT_* */
+#define PAGECTL_PROT_READ		0x1U
+#define PAGECTL_PROT_WRITE		0x2U
+#define PAGECTL_PROT_EXEC		0x4U
+
+/* VMA flags: &pagectl_walk_vma.flags */
+#define PAGECTL_VMA_SHARED		0x1U
+#define PAGECTL_VMA_IO			0x2U
+#define PAGECTL_VMA_PFNMAP		0x4U
+#define PAGECTL_VMA_MIXEDMAP		0x8U
+#define PAGECTL_VMA_LOCKED		0x10U
+#define PAGECTL_VMA_LOCKONFAULT		0x20U
+#define PAGECTL_VMA_DONTCOPY		0x40U
+#define PAGECTL_VMA_WIPEONFORK		0x80U
+#define PAGECTL_VMA_DONTEXPAND		0x100U
+#define PAGECTL_VMA_DONTDUMP		0x200U
+#define PAGECTL_VMA_HUGEPAGE		0x400U
+#define PAGECTL_VMA_NOHUGEPAGE		0x800U
+#define PAGECTL_VMA_MERGEABLE		0x1000U  /* KSM */
+#define PAGECTL_VMA_SOFTDIRTY		0x2000U
+#define PAGECTL_VMA_UFFD_MISSING	0x4000U
+#define PAGECTL_VMA_UFFD_WP		0x8000U
+#define PAGECTL_VMA_UFFD_MINOR		0x10000U
+#define PAGECTL_VMA_GROWSDOWN		0x20000U
+#define PAGECTL_VMA_SEALED		0x40000U  /* mseal() */
+
+/* What backs a VMA: &pagectl_walk_vma.backing */
+#define PAGECTL_BACKING_NONE		0  /* no VMA contains the address */
+#define PAGECTL_BACKING_ANON		1  /* private anonymous */
+#define PAGECTL_BACKING_HEAP		2  /* [heap]: the brk area */
+#define PAGECTL_BACKING_STACK		3  /* [stack]: the main thread's stack */
+#define PAGECTL_BACKING_FILE		4  /* a regular file: dev, ino, file_offset */
+#define PAGECTL_BACKING_SHMEM		5  /* shmem, tmpfs, memfd, shared anonymous */
+#define PAGECTL_BACKING_HUGETLB		6  /* hugetlbfs or MAP_HUGETLB */
+#define PAGECTL_BACKING_BUF		7  /* a pagectl buffer */
+#define PAGECTL_BACKING_DEVICE		8  /* another driver's mapping */
+#define PAGECTL_BACKING_SPECIAL		9  /* [vdso], [vvar] */
+
+/**
+ * struct pagectl_walk_level - one page-table entry on the way to an address
+ * @raw: the entry's value; 0 unless %PAGECTL_OUT_PFNS
+ * @bits: %PAGECTL_PTE_* decoded from the entry
+ * @pfn: frame the entry points to (next table, leaf, or the frame encoded in
+ *	a migration, device or hwpoison entry); 0 unless %PAGECTL_OUT_PFNS
+ * @kind: %PAGECTL_ENTRY_*
+ * @shift: log2 of the bytes one entry of this level covers (39, 39, 30, 21,
+ *	12 with 4-level paging on x86-64)
+ */
+struct pagectl_walk_level {
+	__aligned_u64 raw;
+	__aligned_u64 bits;
+	__aligned_u64 pfn;
+	__u32 kind;
+	__u32 shift;
+};
+
+/**
+ * struct pagectl_walk_page - state of the page an address maps
+ * @flags: %PAGECTL_PAGE_*; without %PAGECTL_PAGE_VALID the rest is 0
+ * @refcount: folio reference count, without the walk's own reference
+ * @mapcount: page-table mappings of the folio (folio_mapcount())
+ * @pincount: exact pin count of a large folio; 0 for a small one, whose
+ *	pins are counted in @refcount only
+ * @order: folio order: 0 for a base page, 9 for a 2 MiB THP
+ * @nid: NUMA node
+ * @zone: %PAGECTL_ZONE_*
+ * @__reserved: out: 0
+ */
+struct pagectl_walk_page {
+	__aligned_u64 flags;
+	__u32 refcount;
+	__u32 mapcount;
+	__u32 pincount;
+	__u32 order;
+	__u32 nid;
+	__u32 zone;
+	__aligned_u64 __reserved[2];
+};
+
+/**
+ * struct pagectl_walk_vma - the VMA containing an address
+ * @start: first address
+ * @end: address after the last
+ * @flags: %PAGECTL_VMA_*
+ * @file_offset: bytes into the file of @start for FILE, SHMEM, HUGETLB and
+ *	BUF; for another driver's mapping only with %PAGECTL_OUT_PFNS (it can
+ *	hold a frame number); 0 otherwise
+ * @ino: inode number of the mapped file, 0 if none
+ * @dev_major: device of the mapped file
+ * @dev_minor: device of the mapped file
+ * @prot: %PAGECTL_PROT_*
+ * @backing: %PAGECTL_BACKING_*
+ * @__reserved: out: 0
+ */
+struct pagectl_walk_vma {
+	__aligned_u64 start;
+	__aligned_u64 end;
+	__aligned_u64 flags;
+	__aligned_u64 file_offset;
+	__aligned_u64 ino;
+	__u32 dev_major;
+	__u32 dev_minor;
+	__u32 prot;
+	__u32 backing;
+	__aligned_u64 __reserved[2];
+};
+
+/**
+ * struct pagectl_walk - explain one user address (PAGECTL_WALK)
+ * @size: sizeof(struct pagectl_walk)
+ * @flags: %PAGECTL_WALK_PID
+ * @addr: the address, any alignment
+ * @pid: with %PAGECTL_WALK_PID the target's pid, otherwise 0
+ * @__reserved: must be 0
+ * @out_flags: out: %PAGECTL_OUT_PFNS
+ * @leaf_level: out: %PAGECTL_LEVEL_* of the entry where the walk ended
+ * @leaf_kind: out: %PAGECTL_ENTRY_* of that entry
+ * @swap_type: out: swap type, for %PAGECTL_ENTRY_SWAP
+ * @leaf_size: out: bytes that entry covers (4 KiB, 2 MiB, 1 GiB, ...)
+ * @leaf_addr: out: @addr rounded down to @leaf_size
+ * @pfn: out: frame of @addr itself; 0 unless %PAGECTL_OUT_PFNS
+ * @swap_offset: out: swap offset, for %PAGECTL_ENTRY_SWAP
+ * @level: out: every level; %PAGECTL_ENTRY_NOT_WALKED below @leaf_level
+ * @page: out: the mapped page, for %PAGECTL_ENTRY_LEAF with a struct page
+ * @vma: out: the VMA; %PAGECTL_BACKING_NONE if there is none
+ *
+ * The walk stops at the first entry that is not a table. It never faults
+ * anything in and never changes the page tables. An address without a VMA
+ * is not an error.
+ *
+ * Errors: EFAULT (@addr above the user address space or non-canonical),
+ * EINVAL (@pid set without %PAGECTL_WALK_PID, or 0 with it), EPERM
+ * (%PAGECTL_WALK_PID without CAP_SYS_PTRACE), ESRCH (no such process, or
+ * the target address space has exited), EINTR (killed while waiting).
+ */
+struct pagectl_walk {
+	__u32 size;
+	__u32 flags;
+	__aligned_u64 addr;
+	__u32 pid;
+	__u32 __reserved;
+	__u32 out_flags;
+	__u32 leaf_level;
+	__u32 leaf_kind;
+	__u32 swap_type;
+	__aligned_u64 leaf_size;
+	__aligned_u64 leaf_addr;
+	__aligned_u64 pfn;
+	__aligned_u64 swap_offset;
+	struct pagectl_walk_level level[PAGECTL_NR_LEVELS];
+	struct pagectl_walk_page page;
+	struct pagectl_walk_vma vma;
+};
+
+/** PAGECTL_WALK - explain one address: &struct pagectl_walk */
+#define PAGECTL_WALK		_IO(PAGECTL_TYPE, PAGECTL_CMD_WALK)
+
+/**
+ * struct pagectl_walk_rec - one non-empty entry of a range walk
+ * @addr: first address the entry maps; below the walk's start for a huge
+ *	leaf that begins earlier
+ * @pfn: frame of @addr (LEAF, MIGRATION, DEVICE_*, HWPOISON); 0 unless
+ *	%PAGECTL_OUT_PFNS, 0 for other kinds
+ * @bits: %PAGECTL_PTE_* of the entry
+ * @swap_offset: swap offset for %PAGECTL_ENTRY_SWAP, else 0
+ * @kind: %PAGECTL_ENTRY_*: never NONE, TABLE, FOLDED or NOT_WALKED
+ * @shift: log2 of the bytes the entry covers: 12, 21 or 30 on x86-64
+ * @page_flags: %PAGECTL_PAGE_* with %PAGECTL_WALK_PAGE_STATE, else 0
+ * @nid: NUMA node if @page_flags has %PAGECTL_PAGE_VALID, else 0
+ * @swap_type: swap type for %PAGECTL_ENTRY_SWAP, else 0
+ * @level: %PAGECTL_LEVEL_* of the entry
+ */
+struct pagectl_walk_rec {
+	__aligned_u64 addr;
+	__aligned_u64 pfn;
+	__aligned_u64 bits;
+	__aligned_u64 swap_offset;
+	__u32 kind;
+	__u32 shift;
+	__u32 page_flags;
+	__u32 nid;
+	__u32 swap_type;
+	__u32 level;
+};
+
+/**
+ * struct pagectl_walk_range - walk many pages in one call (PAGECTL_WALK_RANGE)
+ * @size: sizeof(struct pagectl_walk_range)
+ * @flags: %PAGECTL_WALK_PID, %PAGECTL_WALK_PAGE_STATE
+ * @start: first address; rounded down to a page
+ * @end: address after the last; rounded up to a page
+ * @records: user pointer to an array of &struct pagectl_walk_rec
+ * @record_size: the caller's sizeof(struct pagectl_walk_rec)
+ * @max_records: capacity of @records, not 0
+ * @pid: with %PAGECTL_WALK_PID the target's pid, otherwise 0
+ * @__reserved: must be 0
+ * @nr_records: out: records written
+ * @out_flags: out: %PAGECTL_OUT_PFNS
+ * @next: out: where to resume (the next call's @start); the walk is
+ *	complete when @next equals the rounded @end
+ *
+ * Only non-empty entries produce records, in address order; a gap between
+ * records means "no entry". Empty page-table levels and holes between VMAs
+ * are skipped in one step. A huge leaf is one record.
+ *
+ * Errors: EINVAL (rounded @end not above @start, @max_records 0,
+ * @record_size out of range, the @pid rules of WALK), EFAULT (@start or
+ * @end above the user address space, @records not writable), EPERM, ESRCH
+ * and EINTR as for WALK.
+ */
+struct pagectl_walk_range {
+	__u32 size;
+	__u32 flags;
+	__aligned_u64 start;
+	__aligned_u64 end;
+	__aligned_u64 records;
+	__u32 record_size;
+	__u32 max_records;
+	__u32 pid;
+	__u32 __reserved;
+	__u32 nr_records;
+	__u32 out_flags;
+	__aligned_u64 next;
+};
+
+/** PAGECTL_WALK_RANGE - walk a range: &struct pagectl_walk_range */
+#define PAGECTL_WALK_RANGE	_IO(PAGECTL_TYPE, PAGECTL_CMD_WALK_RANGE)
+
 /** PAGECTL_TIMER_DISARM - stop the pin's timer; @offset and @period_ns must be 0 */
 #define PAGECTL_TIMER_DISARM		0x2U
 

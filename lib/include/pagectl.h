@@ -115,6 +115,35 @@ int pagectl_timer_arm(struct pagectl *pc, __u64 handle, __u64 offset,
 int pagectl_timer_disarm(struct pagectl *pc, __u64 handle, __u64 *ticks);
 
 /**
+ * pagectl_walk() - explain one address: every page-table level, the page, the VMA
+ * @pc: the handle
+ * @arg: in: addr, flags (%PAGECTL_WALK_PID), pid; out: the rest. The
+ *	library sets size.
+ *
+ * With %PAGECTL_WALK_PID the library holds a pidfd of @arg->pid across the
+ * call and returns -ESRCH if the process exited meanwhile, so a result never
+ * describes a process that reused the pid.
+ *
+ * Return: 0 or a negative errno (see &struct pagectl_walk).
+ */
+int pagectl_walk(struct pagectl *pc, struct pagectl_walk *arg);
+
+/**
+ * pagectl_walk_range() - one record per non-empty page-table entry of a range
+ * @pc: the handle
+ * @arg: in: start, end, records, max_records, flags (%PAGECTL_WALK_PID,
+ *	%PAGECTL_WALK_PAGE_STATE), pid, record_size (0 means
+ *	sizeof(struct pagectl_walk_rec)); out: nr_records, next, out_flags.
+ *	The library sets size.
+ *
+ * Call again with start = next until next reaches the end. The pid rule of
+ * pagectl_walk() applies.
+ *
+ * Return: the number of records written, or a negative errno.
+ */
+int pagectl_walk_range(struct pagectl *pc, struct pagectl_walk_range *arg);
+
+/**
  * pagectl_strerror() - a message for a negative errno returned by the library
  * @err: the return value
  *

@@ -110,6 +110,28 @@ static void init_timer_arg(void *arg)
 	t->period_ns = 1000000;
 }
 
+/* Walk the fixture's page. */
+static void init_walk_arg(void *arg)
+{
+	struct pagectl_walk *w = arg;
+
+	w->addr = (uintptr_t)init_page;
+}
+
+static struct pagectl_walk_rec init_recs[4];
+
+/* Walk the fixture's page into a small record array. */
+static void init_walk_range_arg(void *arg)
+{
+	struct pagectl_walk_range *wr = arg;
+
+	wr->start = (uintptr_t)init_page;
+	wr->end = wr->start + INIT_PAGE_SIZE;
+	wr->records = (uintptr_t)init_recs;
+	wr->record_size = sizeof(init_recs[0]);
+	wr->max_records = 4;
+}
+
 FIXTURE_VARIANT_ADD(abi, get_info) {
 	.cmd = PAGECTL_GET_INFO,
 	.feature = PAGECTL_FEATURE_INFO,
@@ -151,6 +173,29 @@ FIXTURE_VARIANT_ADD(abi, pin_describe) {
 	.reserved_off = offsetof(struct pagectl_pin_describe, __reserved),
 	.reserved_len = sizeof(((struct pagectl_pin_describe *)0)->__reserved),
 	.init = init_describe_arg,
+};
+
+/* WALK_PID needs a pid (EINVAL without): valid_flags keeps it out of the flag loop. */
+FIXTURE_VARIANT_ADD(abi, walk) {
+	.cmd = PAGECTL_WALK,
+	.feature = PAGECTL_FEATURE_WALK,
+	.size = sizeof(struct pagectl_walk),
+	.min_size = sizeof(struct pagectl_walk),
+	.valid_flags = PAGECTL_WALK_PID,
+	.reserved_off = offsetof(struct pagectl_walk, __reserved),
+	.reserved_len = sizeof(((struct pagectl_walk *)0)->__reserved),
+	.init = init_walk_arg,
+};
+
+FIXTURE_VARIANT_ADD(abi, walk_range) {
+	.cmd = PAGECTL_WALK_RANGE,
+	.feature = PAGECTL_FEATURE_WALK,
+	.size = sizeof(struct pagectl_walk_range),
+	.min_size = sizeof(struct pagectl_walk_range),
+	.valid_flags = PAGECTL_WALK_PID | PAGECTL_WALK_PAGE_STATE,
+	.reserved_off = offsetof(struct pagectl_walk_range, __reserved),
+	.reserved_len = sizeof(((struct pagectl_walk_range *)0)->__reserved),
+	.init = init_walk_range_arg,
 };
 
 /* valid_flags keeps DISARM out of the unknown-flag loop: bit 0 must be refused. */

@@ -106,6 +106,13 @@ static bool pagectl_p4d_folded(void)
 	return PTRS_PER_P4D == 1;
 }
 
+#ifdef _PAGE_SAVED_DIRTY
+/* From 6.6 a read-only dirty entry keeps its dirtiness in a software bit. */
+#define PAGECTL_X86_DIRTY	(_PAGE_DIRTY | _PAGE_SAVED_DIRTY)
+#else
+#define PAGECTL_X86_DIRTY	_PAGE_DIRTY
+#endif
+
 /*
  * The hardware bits of an entry at any level. @leaf says the entry maps a
  * page: then bit 7 is PAT in a PTE and PSE (huge) above it.
@@ -129,7 +136,7 @@ static u64 pagectl_decode_bits(u64 v, int level, bool leaf)
 		bits |= PAGECTL_PTE_PCD;
 	if (v & _PAGE_ACCESSED)
 		bits |= PAGECTL_PTE_ACCESSED;
-	if (v & _PAGE_DIRTY)
+	if (v & PAGECTL_X86_DIRTY)
 		bits |= PAGECTL_PTE_DIRTY;
 	if (v & _PAGE_NX)
 		bits |= PAGECTL_PTE_NX;

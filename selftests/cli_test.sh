@@ -14,7 +14,6 @@ not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $1"; }
 check() { desc=$1; shift; if "$@"; then ok "$desc"; else not_ok "$desc"; fi; }
 
 echo "TAP version 13"
-echo "1..7"
 
 if ! command -v "$PAGECTL" >/dev/null 2>&1; then
 	echo "Bail out! $PAGECTL not found"
@@ -50,5 +49,44 @@ check "unknown command: exit 2" [ $? -eq 2 ]
 "$PAGECTL" info extra >"$out" 2>"$err"
 check "extra argument: exit 2" [ $? -eq 2 ]
 
+# Walks: pagectl's own stack, another process by pid, and the errors.
+if "$PAGECTL" info 2>/dev/null | grep -q '^features:.* walk'; then
+	"$PAGECTL" walk '[stack]' >"$out" 2>"$err"
+	check "walk [stack]: exit 0" [ $? -eq 0 ]
+	check "walk [stack]: names the VMA" grep -q '^vma 0x[0-9a-f]*-0x[0-9a-f]* rw- stack' "$out"
+	check "walk [stack]: shows the levels as a tree" grep -q '└─ pmd\[' "$out"
+	sleep 60 &
+	bg=$!
+	"$PAGECTL" walk --pid "$bg" --json '[stack]+0x10' >"$out" 2>"$err"
+	check "walk --pid --json: exit 0" [ $? -eq 0 ]
+	check "walk --pid --json: one object for that pid" \
+		grep -q "^{\"addr\": [0-9]*, \"pid\": $bg, .*\"backing\": \"stack\".*}\$" "$out"
+	"$PAGECTL" maps --pid "$bg" >"$out" 2>"$err"
+	check "maps --pid: exit 0" [ $? -eq 0 ]
+	check "maps --pid: a header and the stack" \
+		sh -c "head -1 '$out' | grep -q '^ADDRESS .*PRESENT .*SWAP .*PINNED' && grep -q ' \[stack\]\$' '$out'"
+	check "maps --pid: as many lines as /proc/PID/maps, less [vsyscall]" \
+		[ "$(($(wc -l <"$out") - 1))" -eq "$(grep -vc vsyscall "/proc/$bg/maps")" ]
+	"$PAGECTL" maps --json >"$out" 2>"$err"
+	check "maps --json: an array with the stack" grep -q '^\[{"start": .*"name": "\[stack\]"' "$out"
+	kill "$bg"
+	wait "$bg" 2>/dev/null
+	"$PAGECTL" walk --pid "$bg" 0x1000 >"$out" 2>"$err"
+	check "walk of a gone pid: exit 1" [ $? -eq 1 ]
+	check "walk of a gone pid: says so" grep -q 'no such process' "$err"
+	"$PAGECTL" walk 0xffff888000000000 >"$out" 2>"$err"
+	check "walk of a kernel address: exit 1 with a reason" \
+		sh -c "[ $? -eq 1 ] && grep -q 'not a user-space address' '$err'"
+	"$PAGECTL" walk not-a-mapping >"$out" 2>"$err"
+	check "walk of an unknown name: exit 2" [ $? -eq 2 ]
+	"$PAGECTL" walk >"$out" 2>"$err"
+	check "walk without an address: exit 2" [ $? -eq 2 ]
+	"$PAGECTL" walk --pid 0 0x1000 >"$out" 2>"$err"
+	check "walk --pid 0: exit 2" [ $? -eq 2 ]
+else
+	n=$((n + 1)); skipped=$((skipped + 1)); echo "ok $n walk # SKIP the module has no WALK"
+fi
+
+echo "1..$n"
 echo "# Totals: pass:$((n - failed - skipped)) fail:$failed xfail:0 xpass:0 skip:$skipped error:0"
 [ $failed -eq 0 ]

@@ -21,5 +21,7 @@ int cli_open_device(struct pagectl **pc);
 int cli_parse_size(const char *s, unsigned long long *out);
 
 int cmd_pin(int argc, char **argv);
+int cmd_walk(int argc, char **argv);
+int cmd_maps(int argc, char **argv);
 
 #endif /* _PAGECTL_CLI_H */

@@ -38,6 +38,11 @@ static void print_usage(FILE *out)
 		"  info [--json]   show the module's version, ABI, features and limits\n"
 		"  pin [OPTIONS]   pin a demo buffer and show its frames, extents and nodes\n"
 		"                  (pagectl pin --help for the options)\n"
+		"  walk [--pid PID] ADDR\n"
+		"                  show the page-table entries behind ADDR, level by level\n"
+		"  maps [--pid PID]\n"
+		"                  summarise every mapping: present, swapped, zero-page,\n"
+		"                  huge and pinned memory\n"
 		"  help            show this text\n"
 		"\n"
 		"Options:\n"
@@ -211,6 +216,10 @@ int main(int argc, char **argv)
 		return cmd_info(argc, argv);
 	if (!strcmp(argv[0], "pin"))
 		return cmd_pin(argc, argv);
+	if (!strcmp(argv[0], "walk"))
+		return cmd_walk(argc, argv);
+	if (!strcmp(argv[0], "maps"))
+		return cmd_maps(argc, argv);
 	if (!strcmp(argv[0], "help")) {
 		print_usage(stdout);
 		return EXIT_SUCCESS;

@@ -1,0 +1,622 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * pagectl walk and pagectl maps: the page tables behind an address, and a
+ * summary of every mapping of a process.
+ *
+ * Copyright (C) 2026 The pagectl authors
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define BATCH 4096
+#define ENTRIES_PER_TABLE 512
+
+static const char *const level_names[PAGECTL_NR_LEVELS] = {
+	"pgd", "p4d", "pud", "pmd", "pte",
+};
+
+static const char *const kind_names[] = {
+	[PAGECTL_ENTRY_NOT_WALKED] = "not walked",
+	[PAGECTL_ENTRY_FOLDED] = "folded",
+	[PAGECTL_ENTRY_TABLE] = "table",
+	[PAGECTL_ENTRY_LEAF] = "leaf",
+	[PAGECTL_ENTRY_NONE] = "none",
+	[PAGECTL_ENTRY_SWAP] = "swap",
+	[PAGECTL_ENTRY_MIGRATION] = "migration",
+	[PAGECTL_ENTRY_DEVICE_PRIVATE] = "device-private",
+	[PAGECTL_ENTRY_DEVICE_EXCLUSIVE] = "device-exclusive",
+	[PAGECTL_ENTRY_HWPOISON] = "hwpoison",
+	[PAGECTL_ENTRY_MARKER] = "marker",
+	[PAGECTL_ENTRY_BAD] = "bad",
+	[PAGECTL_ENTRY_UNKNOWN] = "unknown",
+};
+
+static const char *const backing_names[] = {
+	[PAGECTL_BACKING_NONE] = "none",
+	[PAGECTL_BACKING_ANON] = "anon",
+	[PAGECTL_BACKING_HEAP] = "heap",
+	[PAGECTL_BACKING_STACK] = "stack",
+	[PAGECTL_BACKING_FILE] = "file",
+	[PAGECTL_BACKING_SHMEM] = "shmem",
+	[PAGECTL_BACKING_HUGETLB] = "hugetlb",
+	[PAGECTL_BACKING_BUF] = "pagectl-buffer",
+	[PAGECTL_BACKING_DEVICE] = "device",
+	[PAGECTL_BACKING_SPECIAL] = "special",
+};
+
+static const char *const zone_names[] = {
+	[PAGECTL_ZONE_UNKNOWN] = "?",
+	[PAGECTL_ZONE_DMA] = "DMA",
+	[PAGECTL_ZONE_DMA32] = "DMA32",
+	[PAGECTL_ZONE_NORMAL] = "Normal",
+	[PAGECTL_ZONE_HIGHMEM] = "HighMem",
+	[PAGECTL_ZONE_MOVABLE] = "Movable",
+	[PAGECTL_ZONE_DEVICE] = "Device",
+};
+
+struct bit_name {
+	unsigned long long bit;
+	const char *name;
+};
+
+static const struct bit_name pte_bits[] = {
+	{ PAGECTL_PTE_PRESENT, "present" },
+	{ PAGECTL_PTE_WRITE, "write" },
+	{ PAGECTL_PTE_USER, "user" },
+	{ PAGECTL_PTE_PWT, "pwt" },
+	{ PAGECTL_PTE_PCD, "pcd" },
+	{ PAGECTL_PTE_ACCESSED, "accessed" },
+	{ PAGECTL_PTE_DIRTY, "dirty" },
+	{ PAGECTL_PTE_HUGE, "huge" },
+	{ PAGECTL_PTE_GLOBAL, "global" },
+	{ PAGECTL_PTE_PAT, "pat" },
+	{ PAGECTL_PTE_NX, "nx" },
+	{ PAGECTL_PTE_SOFT_DIRTY, "soft-dirty" },
+	{ PAGECTL_PTE_UFFD_WP, "uffd-wp" },
+	{ PAGECTL_PTE_PROTNONE, "protnone" },
+	{ PAGECTL_PTE_SPECIAL, "special" },
+	{ PAGECTL_PTE_SWP_EXCLUSIVE, "exclusive" },
+	{ PAGECTL_PTE_SWP_WRITE, "writable-entry" },
+	{ PAGECTL_PTE_MARKER_UFFD_WP, "marker-uffd-wp" },
+	{ PAGECTL_PTE_MARKER_GUARD, "marker-guard" },
+	{ PAGECTL_PTE_MARKER_POISON, "marker-poison" },
+};
+
+static const struct bit_name page_bits[] = {
+	{ PAGECTL_PAGE_ZERO, "zero-page" },
+	{ PAGECTL_PAGE_ANON, "anon" },
+	{ PAGECTL_PAGE_FILE, "file" },
+	{ PAGECTL_PAGE_SHMEM, "shmem" },
+	{ PAGECTL_PAGE_KSM, "ksm" },
+	{ PAGECTL_PAGE_THP, "thp" },
+	{ PAGECTL_PAGE_HUGETLB, "hugetlb" },
+	{ PAGECTL_PAGE_ANON_EXCLUSIVE, "anon-exclusive" },
+	{ PAGECTL_PAGE_MAYBE_DMA_PINNED, "maybe-dma-pinned" },
+	{ PAGECTL_PAGE_LRU, "lru" },
+	{ PAGECTL_PAGE_UNEVICTABLE, "unevictable" },
+	{ PAGECTL_PAGE_MLOCKED, "mlocked" },
+	{ PAGECTL_PAGE_DIRTY, "dirty" },
+	{ PAGECTL_PAGE_WRITEBACK, "writeback" },
+	{ PAGECTL_PAGE_SWAPCACHE, "swapcache" },
+	{ PAGECTL_PAGE_RESERVED, "reserved" },
+};
+
+static const struct bit_name vma_bits[] = {
+	{ PAGECTL_VMA_SHARED, "shared" },
+	{ PAGECTL_VMA_IO, "io" },
+	{ PAGECTL_VMA_PFNMAP, "pfnmap" },
+	{ PAGECTL_VMA_MIXEDMAP, "mixedmap" },
+	{ PAGECTL_VMA_LOCKED, "locked" },
+	{ PAGECTL_VMA_LOCKONFAULT, "lockonfault" },
+	{ PAGECTL_VMA_DONTCOPY, "dontcopy" },
+	{ PAGECTL_VMA_WIPEONFORK, "wipeonfork" },
+	{ PAGECTL_VMA_DONTEXPAND, "dontexpand" },
+	{ PAGECTL_VMA_DONTDUMP, "dontdump" },
+	{ PAGECTL_VMA_HUGEPAGE, "hugepage" },
+	{ PAGECTL_VMA_NOHUGEPAGE, "nohugepage" },
+	{ PAGECTL_VMA_MERGEABLE, "mergeable" },
+	{ PAGECTL_VMA_SOFTDIRTY, "softdirty" },
+	{ PAGECTL_VMA_UFFD_MISSING, "uffd-missing" },
+	{ PAGECTL_VMA_UFFD_WP, "uffd-wp" },
+	{ PAGECTL_VMA_UFFD_MINOR, "uffd-minor" },
+	{ PAGECTL_VMA_GROWSDOWN, "growsdown" },
+	{ PAGECTL_VMA_SEALED, "sealed" },
+};
+
+struct walk_opts {
+	pid_t pid;
+	int json;
+};
+
+static const char *name_of(const char *const *names, size_t n, unsigned int v)
+{
+	return v < n && names[v] ? names[v] : "?";
+}
+
+/* The names of the set bits, separated by @sep, as text or JSON strings. */
+static void print_bits(const struct bit_name *names, size_t n, unsigned long long bits,
+		       const char *sep, int json)
+{
+	const char *s = "";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!(bits & names[i].bit))
+			continue;
+		printf(json ? "%s\"%s\"" : "%s%s", s, names[i].name);
+		s = sep;
+	}
+}
+
+static void size_text(unsigned long long bytes, char *buf, size_t len)
+{
+	if (bytes >= 1ULL << 30 && !(bytes & ((1ULL << 30) - 1)))
+		snprintf(buf, len, "%llu GiB", bytes >> 30);
+	else if (bytes >= 1ULL << 20 && !(bytes & ((1ULL << 20) - 1)))
+		snprintf(buf, len, "%llu MiB", bytes >> 20);
+	else
+		snprintf(buf, len, "%llu KiB", bytes >> 10);
+}
+
+/* A maps line of @pid: "start-end perms offset dev inode name". */
+struct maps_line {
+	unsigned long long start, end;
+	char perms[8];
+	char name[4096];
+};
+
+static FILE *open_maps(pid_t pid)
+{
+	char path[64];
+
+	if (pid)
+		snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	else
+		snprintf(path, sizeof(path), "/proc/self/maps");
+	return fopen(path, "re");
+}
+
+static int read_maps_line(FILE *f, struct maps_line *m)
+{
+	char line[4352];
+	int name_at = 0;
+
+	if (!fgets(line, sizeof(line), f))
+		return 0;
+	line[strcspn(line, "\n")] = 0;
+	m->name[0] = 0;
+	if (sscanf(line, "%llx-%llx %7s %*s %*s %*s %n", &m->start, &m->end, m->perms,
+		   &name_at) < 3)
+		return -1;
+	if (name_at)
+		snprintf(m->name, sizeof(m->name), "%s", line + name_at);
+	return 1;
+}
+
+/*
+ * ADDR: a number, or the start of the first mapping whose name contains a
+ * word ("[stack]", "[heap]", "libc"), optionally followed by +OFFSET.
+ */
+static int parse_addr(const char *arg, pid_t pid, unsigned long long *addr)
+{
+	unsigned long long off = 0;
+	struct maps_line m;
+	char word[256], *plus, *end;
+	FILE *f;
+	int r;
+
+	if (isdigit((unsigned char)arg[0])) {
+		errno = 0;
+		*addr = strtoull(arg, &end, 0);
+		return errno || *end ? -1 : 0;
+	}
+	snprintf(word, sizeof(word), "%s", arg);
+	plus = strrchr(word, '+');
+	if (plus) {
+		*plus = 0;
+		if (cli_parse_size(plus + 1, &off))
+			return -1;
+	}
+	f = open_maps(pid);
+	if (!f)
+		return -1;
+	while ((r = read_maps_line(f, &m)) != 0) {
+		if (r > 0 && strstr(m.name, word)) {
+			fclose(f);
+			*addr = m.start + off;
+			return 0;
+		}
+	}
+	fclose(f);
+	errno = ENOENT;
+	return -1;
+}
+
+static void walk_usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: pagectl walk [--pid PID] [--json] ADDR\n"
+		"\n"
+		"Show the page-table entries that translate ADDR: every level from\n"
+		"the PGD down to where translation ends, each entry's decoded bits,\n"
+		"what a non-present entry means, the page behind it and its VMA.\n"
+		"Raw entries and frame numbers are shown only to CAP_SYS_ADMIN.\n"
+		"\n"
+		"ADDR is a number (0x7f..., decimal) or the name of a mapping as in\n"
+		"/proc/PID/maps ([stack], [heap], [vdso], libc), optionally +OFFSET,\n"
+		"meaning that mapping's first address plus OFFSET.\n"
+		"\n"
+		"  -p, --pid PID   walk process PID (needs CAP_SYS_PTRACE);\n"
+		"                  default: pagectl itself\n"
+		"      --json      print one JSON object\n");
+}
+
+static void maps_usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: pagectl maps [--pid PID] [--json]\n"
+		"\n"
+		"Summarise every mapping of a process from its page tables: how much\n"
+		"is present, swapped out, the shared zero page, in huge pages, and\n"
+		"possibly pinned for DMA. Sizes are in KiB.\n"
+		"\n"
+		"  -p, --pid PID   the process (needs CAP_SYS_PTRACE); default: pagectl itself\n"
+		"      --json      print a JSON array, one object per mapping\n");
+}
+
+static int walk_parse(int argc, char **argv, struct walk_opts *o,
+		      void (*usage)(FILE *out), const char *cmd)
+{
+	static const struct option opts[] = {
+		{ "pid", required_argument, NULL, 'p' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *end;
+	long v;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "p:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (errno || *end || v <= 0 || v > 0x3fffffff) {
+				fprintf(stderr, "pagectl %s: bad pid '%s'\n", cmd, optarg);
+				return -1;
+			}
+			o->pid = (pid_t)v;
+			break;
+		case 'j':
+			o->json = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(EXIT_SUCCESS);
+		default:
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static const char *walk_error(int err)
+{
+	switch (err) {
+	case -EPERM:
+		return "walking another process needs CAP_SYS_PTRACE";
+	case -ESRCH:
+		return "no such process, or it has exited";
+	case -EFAULT:
+		return "not a user-space address";
+	default:
+		return pagectl_strerror(err);
+	}
+}
+
+static void print_entry_text(const struct pagectl_walk *w, int i, int depth)
+{
+	const struct pagectl_walk_level *l = &w->level[i];
+	unsigned long long idx = (w->addr >> l->shift) % ENTRIES_PER_TABLE;
+	int privileged = w->out_flags & PAGECTL_OUT_PFNS;
+	char size[32];
+
+	printf("%*s%s%s", depth * 3, "", depth ? "└─ " : "", level_names[i]);
+	if (l->kind == PAGECTL_ENTRY_FOLDED) {
+		printf("        (folded into the pgd: 4-level paging)\n");
+		return;
+	}
+	printf("[%3llu] ", idx);
+	if (privileged)
+		printf("%016llx ", (unsigned long long)l->raw);
+	printf("%-10s", name_of(kind_names, ARRAY_SIZE(kind_names), l->kind));
+	if (l->kind == PAGECTL_ENTRY_LEAF || (int)w->leaf_level == i) {
+		size_text(1ULL << l->shift, size, sizeof(size));
+		printf(" %s", size);
+	}
+	if (l->bits) {
+		printf(" ");
+		print_bits(pte_bits, ARRAY_SIZE(pte_bits), l->bits, " ", 0);
+	}
+	if (privileged && l->pfn)
+		printf(" pfn %#llx", (unsigned long long)l->pfn);
+	if (l->kind == PAGECTL_ENTRY_SWAP)
+		printf(" type %u offset %#llx", w->swap_type, (unsigned long long)w->swap_offset);
+	printf("\n");
+}
+
+static void print_walk_text(const struct pagectl_walk *w, pid_t pid)
+{
+	const struct pagectl_walk_vma *v = &w->vma;
+	int i, depth = 0;
+
+	printf("address %#llx in %s %d\n", (unsigned long long)w->addr,
+	       pid ? "pid" : "pagectl, pid", pid ? (int)pid : (int)getpid());
+	if (v->backing == PAGECTL_BACKING_NONE) {
+		printf("no mapping: a hole from %#llx to %#llx; no page table is read there\n",
+		       (unsigned long long)v->start, (unsigned long long)v->end);
+		return;
+	}
+	printf("vma %#llx-%#llx %c%c%c %s", (unsigned long long)v->start,
+	       (unsigned long long)v->end,
+	       v->prot & PAGECTL_PROT_READ ? 'r' : '-', v->prot & PAGECTL_PROT_WRITE ? 'w' : '-',
+	       v->prot & PAGECTL_PROT_EXEC ? 'x' : '-',
+	       name_of(backing_names, ARRAY_SIZE(backing_names), v->backing));
+	if (v->ino)
+		printf(" dev %u:%u ino %llu offset %#llx", v->dev_major, v->dev_minor,
+		       (unsigned long long)v->ino, (unsigned long long)v->file_offset);
+	if (v->flags) {
+		printf(" [");
+		print_bits(vma_bits, ARRAY_SIZE(vma_bits), v->flags, " ", 0);
+		printf("]");
+	}
+	printf("\n");
+
+	for (i = 0; i <= (int)w->leaf_level && i < PAGECTL_NR_LEVELS; i++) {
+		print_entry_text(w, i, depth);
+		if (w->level[i].kind != PAGECTL_ENTRY_FOLDED)
+			depth++;
+	}
+	if (w->page.flags & PAGECTL_PAGE_VALID) {
+		printf("%*spage:", depth * 3, "");
+		if (w->out_flags & PAGECTL_OUT_PFNS)
+			printf(" pfn %#llx", (unsigned long long)w->pfn);
+		printf(" node %u zone %s", w->page.nid,
+		       name_of(zone_names, ARRAY_SIZE(zone_names), w->page.zone));
+		if (!(w->page.flags & PAGECTL_PAGE_ZERO))
+			printf(" refcount %u mapcount %u order %u", w->page.refcount,
+			       w->page.mapcount, w->page.order);
+		if (w->page.pincount)
+			printf(" pincount %u", w->page.pincount);
+		printf(" ");
+		print_bits(page_bits, ARRAY_SIZE(page_bits), w->page.flags, " ", 0);
+		printf("\n");
+	} else if (w->leaf_kind == PAGECTL_ENTRY_LEAF) {
+		printf("%*sno struct page (a special or device mapping)\n", depth * 3, "");
+	} else if (w->leaf_kind == PAGECTL_ENTRY_NONE) {
+		printf("%*snothing mapped: the first access will fault\n", depth * 3, "");
+	}
+}
+
+static void print_walk_json(const struct pagectl_walk *w, pid_t pid)
+{
+	const struct pagectl_walk_vma *v = &w->vma;
+	int i;
+
+	printf("{\"addr\": %llu, \"pid\": %d, \"pfns\": %s, \"leaf_level\": \"%s\", "
+	       "\"leaf_kind\": \"%s\", \"leaf_size\": %llu, \"leaf_addr\": %llu, \"pfn\": %llu",
+	       (unsigned long long)w->addr, pid ? (int)pid : (int)getpid(),
+	       w->out_flags & PAGECTL_OUT_PFNS ? "true" : "false",
+	       level_names[w->leaf_level % PAGECTL_NR_LEVELS],
+	       name_of(kind_names, ARRAY_SIZE(kind_names), w->leaf_kind),
+	       (unsigned long long)w->leaf_size, (unsigned long long)w->leaf_addr,
+	       (unsigned long long)w->pfn);
+	if (w->leaf_kind == PAGECTL_ENTRY_SWAP)
+		printf(", \"swap_type\": %u, \"swap_offset\": %llu", w->swap_type,
+		       (unsigned long long)w->swap_offset);
+	printf(", \"levels\": [");
+	for (i = 0; i < PAGECTL_NR_LEVELS; i++) {
+		const struct pagectl_walk_level *l = &w->level[i];
+
+		printf("%s{\"level\": \"%s\", \"kind\": \"%s\", \"shift\": %u, \"raw\": %llu, "
+		       "\"pfn\": %llu, \"bits\": [", i ? ", " : "", level_names[i],
+		       name_of(kind_names, ARRAY_SIZE(kind_names), l->kind), l->shift,
+		       (unsigned long long)l->raw, (unsigned long long)l->pfn);
+		print_bits(pte_bits, ARRAY_SIZE(pte_bits), l->bits, ", ", 1);
+		printf("]}");
+	}
+	printf("], \"page\": {\"valid\": %s, \"refcount\": %u, \"mapcount\": %u, "
+	       "\"pincount\": %u, \"order\": %u, \"nid\": %u, \"zone\": \"%s\", \"flags\": [",
+	       w->page.flags & PAGECTL_PAGE_VALID ? "true" : "false", w->page.refcount,
+	       w->page.mapcount, w->page.pincount, w->page.order, w->page.nid,
+	       name_of(zone_names, ARRAY_SIZE(zone_names), w->page.zone));
+	print_bits(page_bits, ARRAY_SIZE(page_bits), w->page.flags, ", ", 1);
+	printf("]}, \"vma\": {\"start\": %llu, \"end\": %llu, \"backing\": \"%s\", "
+	       "\"prot\": \"%c%c%c\", \"ino\": %llu, \"dev\": \"%u:%u\", \"file_offset\": %llu, "
+	       "\"flags\": [", (unsigned long long)v->start, (unsigned long long)v->end,
+	       name_of(backing_names, ARRAY_SIZE(backing_names), v->backing),
+	       v->prot & PAGECTL_PROT_READ ? 'r' : '-', v->prot & PAGECTL_PROT_WRITE ? 'w' : '-',
+	       v->prot & PAGECTL_PROT_EXEC ? 'x' : '-', (unsigned long long)v->ino,
+	       v->dev_major, v->dev_minor, (unsigned long long)v->file_offset);
+	print_bits(vma_bits, ARRAY_SIZE(vma_bits), v->flags, ", ", 1);
+	printf("]}}\n");
+}
+
+int cmd_walk(int argc, char **argv)
+{
+	struct walk_opts o = { 0 };
+	struct pagectl_walk w;
+	unsigned long long addr;
+	struct pagectl *pc;
+	int ret;
+
+	if (walk_parse(argc, argv, &o, walk_usage, "walk"))
+		return EXIT_USAGE;
+	if (optind != argc - 1) {
+		walk_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (parse_addr(argv[optind], o.pid, &addr)) {
+		fprintf(stderr, "pagectl walk: bad address '%s'%s\n", argv[optind],
+			errno == ENOENT ? ": no mapping of that name" : "");
+		return EXIT_USAGE;
+	}
+	if (cli_open_device(&pc) < 0)
+		return EXIT_FAILURE;
+	memset(&w, 0, sizeof(w));
+	w.addr = addr;
+	if (o.pid) {
+		w.flags = PAGECTL_WALK_PID;
+		w.pid = o.pid;
+	}
+	ret = pagectl_walk(pc, &w);
+	pagectl_close(pc);
+	if (ret < 0) {
+		fprintf(stderr, "pagectl walk: %#llx: %s\n", addr, walk_error(ret));
+		return EXIT_FAILURE;
+	}
+	w.addr = addr;
+	if (o.json)
+		print_walk_json(&w, o.pid);
+	else
+		print_walk_text(&w, o.pid);
+	return EXIT_SUCCESS;
+}
+
+/* What the page tables hold for one mapping, in pages. */
+struct maps_sum {
+	unsigned long long present, swap, zero, huge, pinned, other;
+};
+
+static int sum_vma(struct pagectl *pc, pid_t pid, const struct maps_line *m,
+		   struct pagectl_walk_rec *recs, struct maps_sum *s)
+{
+	unsigned long long start = m->start;
+
+	memset(s, 0, sizeof(*s));
+	while (start < m->end) {
+		struct pagectl_walk_range wr = {
+			.flags = PAGECTL_WALK_PAGE_STATE,
+			.start = start,
+			.end = m->end,
+			.records = (uintptr_t)recs,
+			.max_records = BATCH,
+		};
+		int n, i;
+
+		if (pid) {
+			wr.flags |= PAGECTL_WALK_PID;
+			wr.pid = pid;
+		}
+		n = pagectl_walk_range(pc, &wr);
+		if (n < 0)
+			return n;
+		for (i = 0; i < n; i++) {
+			const struct pagectl_walk_rec *r = &recs[i];
+			unsigned long long first = r->addr < m->start ? m->start : r->addr;
+			unsigned long long last = r->addr + (1ULL << r->shift);
+			unsigned long long pages;
+
+			if (last > m->end)
+				last = m->end;
+			pages = (last - first) / 4096;
+			if (r->kind == PAGECTL_ENTRY_LEAF) {
+				s->present += pages;
+				if (r->page_flags & PAGECTL_PAGE_ZERO)
+					s->zero += pages;
+				if (r->shift > 12)
+					s->huge += pages;
+				if (r->page_flags & PAGECTL_PAGE_MAYBE_DMA_PINNED)
+					s->pinned += pages;
+			} else if (r->kind == PAGECTL_ENTRY_SWAP) {
+				s->swap += pages;
+			} else {
+				s->other += pages;
+			}
+		}
+		start = wr.next;
+	}
+	return 0;
+}
+
+int cmd_maps(int argc, char **argv)
+{
+	struct walk_opts o = { 0 };
+	struct pagectl_walk_rec *recs;
+	struct maps_line m;
+	struct pagectl *pc;
+	const char *sep = "";
+	int r, ret = EXIT_SUCCESS;
+	FILE *f;
+
+	if (walk_parse(argc, argv, &o, maps_usage, "maps"))
+		return EXIT_USAGE;
+	if (optind != argc) {
+		fprintf(stderr, "pagectl maps: unexpected argument '%s'\n", argv[optind]);
+		return EXIT_USAGE;
+	}
+	f = open_maps(o.pid);
+	if (!f) {
+		fprintf(stderr, "pagectl maps: /proc/%d/maps: %s\n", (int)o.pid, strerror(errno));
+		return EXIT_FAILURE;
+	}
+	recs = calloc(BATCH, sizeof(*recs));
+	if (!recs || cli_open_device(&pc) < 0) {
+		free(recs);
+		fclose(f);
+		return EXIT_FAILURE;
+	}
+	if (o.json)
+		printf("[");
+	else
+		printf("%-25s %4s %9s %9s %9s %9s %9s %9s  %s\n", "ADDRESS", "PERM", "SIZE",
+		       "PRESENT", "SWAP", "ZERO", "HUGE", "PINNED", "MAPPING");
+	while ((r = read_maps_line(f, &m)) != 0) {
+		struct maps_sum s;
+		int err;
+
+		if (r < 0)
+			continue;
+		err = sum_vma(pc, o.pid, &m, recs, &s);
+		/* [vsyscall] lies above the user address space: nothing to walk. */
+		if (err == -EFAULT)
+			continue;
+		if (err < 0) {
+			fprintf(stderr, "pagectl maps: %s\n", walk_error(err));
+			ret = EXIT_FAILURE;
+			break;
+		}
+		if (o.json) {
+			printf("%s{\"start\": %llu, \"end\": %llu, \"perms\": \"%s\", \"name\": \"",
+			       sep, m.start, m.end, m.perms);
+			for (const char *p = m.name; *p; p++)
+				printf(*p == '"' || *p == '\\' ? "\\%c" : "%c", *p);
+			printf("\", \"present_kb\": %llu, \"swap_kb\": %llu, \"zero_kb\": %llu, "
+			       "\"huge_kb\": %llu, \"pinned_kb\": %llu, \"other_kb\": %llu}",
+			       s.present * 4, s.swap * 4, s.zero * 4, s.huge * 4, s.pinned * 4,
+			       s.other * 4);
+			sep = ", ";
+		} else {
+			printf("%012llx-%012llx %4s %9llu %9llu %9llu %9llu %9llu %9llu  %s\n",
+			       m.start, m.end, m.perms, (m.end - m.start) >> 10, s.present * 4,
+			       s.swap * 4, s.zero * 4, s.huge * 4, s.pinned * 4, m.name);
+		}
+	}
+	if (o.json)
+		printf("]\n");
+	pagectl_close(pc);
+	free(recs);
+	fclose(f);
+	return ret;
+}

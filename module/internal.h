@@ -96,6 +96,8 @@ extern atomic64_t pagectl_stat_pin_ns, pagectl_stat_pin_pages;
 extern atomic64_t pagectl_stat_unpin_ns, pagectl_stat_unpin_pages;
 
 void pagectl_file_put(struct pagectl_file *pf);
+int pagectl_put_record(void __user *out, const void *rec, size_t len,
+		       size_t record_size);
 
 /* page.c */
 u32 pagectl_zone(struct page *page);

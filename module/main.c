@@ -107,6 +107,26 @@ static int pagectl_get_info(struct pagectl_file *pf, void *cmd)
 	return 0;
 }
 
+/**
+ * pagectl_put_record() - write one output record at the caller's record size
+ * @out: where the record goes in user memory
+ * @rec: the record
+ * @len: the kernel's size of the record
+ * @record_size: the caller's size, at least @len; the bytes beyond @len
+ *	are zeroed
+ *
+ * Return: 0 or -EFAULT.
+ */
+int pagectl_put_record(void __user *out, const void *rec, size_t len,
+			      size_t record_size)
+{
+	if (copy_to_user(out, rec, len))
+		return -EFAULT;
+	if (record_size > len && clear_user(out + len, record_size - len))
+		return -EFAULT;
+	return 0;
+}
+
 static const struct pagectl_ioctl_op pagectl_ioctl_ops[] = {
 	[PAGECTL_CMD_GET_INFO - PAGECTL_CMD_BASE] =
 		PAGECTL_OP(PAGECTL_GET_INFO, pagectl_get_info, NULL,

@@ -320,17 +320,6 @@ static unsigned long pagectl_extent_end(struct pagectl_pin_entry *e,
 	return i + n;
 }
 
-/* Write one record and zero the caller's bytes beyond it. */
-static int pagectl_put_record(void __user *out, const void *rec, size_t len,
-			      size_t record_size)
-{
-	if (copy_to_user(out, rec, len))
-		return -EFAULT;
-	if (record_size > len && clear_user(out + len, record_size - len))
-		return -EFAULT;
-	return 0;
-}
-
 /**
  * pagectl_pin_describe() - PAGECTL_PIN_DESCRIBE: frames or extents of a pin
  * @pf: the file

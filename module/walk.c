@@ -41,8 +41,13 @@
 
 #include "internal.h"
 
-/* Records collected under one hold of the mmap lock, then copied out. */
-#define PAGECTL_WALK_BATCH	512
+/*
+ * WALK_RANGE collects up to PAGECTL_WALK_BUF records under one hold of the
+ * mmap lock (four PTE tables' worth), taking at most PAGECTL_WALK_STEPS steps
+ * of one table or one higher entry each, then copies them out unlocked.
+ */
+#define PAGECTL_WALK_BUF	2048
+#define PAGECTL_WALK_STEPS	512
 
 /* Retries of a single-address walk whose entry changed under it. */
 #define PAGECTL_WALK_RETRIES	3
@@ -78,7 +83,7 @@ struct pagectl_path {
  */
 struct pagectl_entry {
 	u32 kind;
-	u64 bits;
+	u32 bits;
 	unsigned long pfn;
 	u32 swap_type;
 	u64 swap_offset;
@@ -117,9 +122,9 @@ static bool pagectl_p4d_folded(void)
  * The hardware bits of an entry at any level. @leaf says the entry maps a
  * page: then bit 7 is PAT in a PTE and PSE (huge) above it.
  */
-static u64 pagectl_decode_bits(u64 v, int level, bool leaf)
+static u32 pagectl_decode_bits(u64 v, int level, bool leaf)
 {
-	u64 bits = 0;
+	u32 bits = 0;
 
 #ifdef CONFIG_X86
 	bool protnone = (v & (_PAGE_PRESENT | _PAGE_PROTNONE)) == _PAGE_PROTNONE;
@@ -762,17 +767,18 @@ static void pagectl_range_emit(struct pagectl_range_state *s, int level,
 {
 	struct pagectl_walk_rec *r = &s->recs[s->nr++];
 
-	memset(r, 0, sizeof(*r));
-	r->addr = addr;
-	r->kind = e->kind;
-	r->bits = e->bits;
-	r->level = level;
-	r->shift = pagectl_level_shift(level);
-	if (s->privileged)
-		r->pfn = e->pfn;
+	*r = (struct pagectl_walk_rec) {
+		.addr = addr,
+		.bits = e->bits,
+		.kind = e->kind,
+		.level = level,
+		.shift = pagectl_level_shift(level),
+	};
 	if (e->kind == PAGECTL_ENTRY_SWAP) {
 		r->swap_type = e->swap_type;
-		r->swap_offset = e->swap_offset;
+		r->pfn = e->swap_offset;
+	} else if (s->privileged) {
+		r->pfn = e->pfn;
 	}
 	if (s->page_state && e->kind == PAGECTL_ENTRY_LEAF) {
 		struct pagectl_walk_page wp = { 0 };
@@ -803,9 +809,12 @@ static void pagectl_range_emit(struct pagectl_range_state *s, int level,
 static void pagectl_range_step(struct pagectl_range_state *s,
 			       unsigned long limit)
 {
+	struct pagectl_walk_rec *recs = s->recs;
+	unsigned int nr = s->nr, cap = s->cap;
+	bool privileged = s->privileged;
+	unsigned long addr = s->addr, next;
 	struct pagectl_path p;
 	struct pagectl_entry e;
-	unsigned long addr = s->addr, next;
 	pte_t *ptep;
 
 	pagectl_descend(s->mm, addr, &p);
@@ -827,18 +836,35 @@ static void pagectl_range_step(struct pagectl_range_state *s,
 
 	next = pmd_addr_end(addr, limit);
 	ptep = pte_offset_kernel(&p.pmd, addr);
-	for (; addr < next && s->nr < s->cap; addr += PAGE_SIZE, ptep++) {
+	for (; addr < next && nr < cap; addr += PAGE_SIZE, ptep++) {
 		pte_t pte = ptep_get_lockless(ptep);
-		u32 kind;
+		struct pagectl_walk_rec *r;
 
 		if (pte_none(pte))
 			continue;
-		kind = pte_present(pte) ? PAGECTL_ENTRY_LEAF : PAGECTL_ENTRY_SWAP;
-		pagectl_decode(PAGECTL_LEVEL_PTE, kind, pte_val(pte),
-			       kind == PAGECTL_ENTRY_LEAF ? pte_pfn(pte) : 0, &e);
-		pagectl_range_emit(s, PAGECTL_LEVEL_PTE, addr, &e, &p, ptep,
-				   pte);
+		if (!pte_present(pte) || s->page_state) {
+			pagectl_decode(PAGECTL_LEVEL_PTE, pte_present(pte) ?
+				       PAGECTL_ENTRY_LEAF : PAGECTL_ENTRY_SWAP,
+				       pte_val(pte), pte_pfn(pte), &e);
+			s->nr = nr;
+			pagectl_range_emit(s, PAGECTL_LEVEL_PTE, addr, &e, &p,
+					   ptep, pte);
+			nr = s->nr;
+			continue;
+		}
+		/* The common case, a present PTE without page state, inline. */
+		r = &recs[nr++];
+		*r = (struct pagectl_walk_rec) {
+			.addr = addr,
+			.pfn = privileged ? pte_pfn(pte) : 0,
+			.bits = pagectl_decode_bits(pte_val(pte),
+						    PAGECTL_LEVEL_PTE, true),
+			.kind = PAGECTL_ENTRY_LEAF,
+			.level = PAGECTL_LEVEL_PTE,
+			.shift = PAGE_SHIFT,
+		};
 	}
+	s->nr = nr;
 	s->addr = addr;
 }
 
@@ -855,7 +881,7 @@ static int pagectl_range_batch(struct pagectl_range_state *s)
 	if (mmap_read_lock_killable(s->mm))
 		return -EINTR;
 	while (s->addr < s->end && s->nr < s->cap &&
-	       steps++ < PAGECTL_WALK_BATCH) {
+	       steps++ < PAGECTL_WALK_STEPS) {
 		unsigned long limit;
 
 		s->vma = find_vma(s->mm, s->addr);
@@ -929,7 +955,7 @@ int pagectl_walk_range(struct pagectl_file *pf, void *cmd)
 
 	s.page_state = wr->flags & PAGECTL_WALK_PAGE_STATE;
 	s.privileged = pf->privileged;
-	s.recs = kvmalloc_array(min_t(unsigned int, max, PAGECTL_WALK_BATCH),
+	s.recs = kvmalloc_array(min_t(unsigned int, max, PAGECTL_WALK_BUF),
 				sizeof(*s.recs), GFP_KERNEL);
 	if (!s.recs) {
 		ret = -ENOMEM;
@@ -941,18 +967,25 @@ int pagectl_walk_range(struct pagectl_file *pf, void *cmd)
 
 		s.nr = 0;
 		s.cap = min_t(unsigned int, max - wr->nr_records,
-			      PAGECTL_WALK_BATCH);
+			      PAGECTL_WALK_BUF);
 		ret = pagectl_range_batch(&s);
 		if (ret)
 			break;
-		for (i = 0; i < s.nr; i++, out = (void __user *)out +
-						  wr->record_size) {
-			if (copy_to_user(out, &s.recs[i], sizeof(s.recs[i])) ||
-			    (wr->record_size > sizeof(s.recs[i]) &&
-			     clear_user((void __user *)out + sizeof(s.recs[i]),
-					wr->record_size - sizeof(s.recs[i])))) {
+		if (wr->record_size == sizeof(*s.recs)) {
+			/* The caller's records are ours: one copy. */
+			if (copy_to_user(out, s.recs, s.nr * sizeof(*s.recs))) {
 				ret = -EFAULT;
 				goto out_free;
+			}
+			out += s.nr;
+		} else {
+			for (i = 0; i < s.nr; i++) {
+				ret = pagectl_put_record(out, &s.recs[i],
+							 sizeof(s.recs[i]),
+							 wr->record_size);
+				if (ret)
+					goto out_free;
+				out = (void __user *)out + wr->record_size;
 			}
 		}
 		wr->nr_records += s.nr;

@@ -30,7 +30,10 @@
 #define NR_MUTATORS	4
 #define PART		(2 * HPAGE_SZ)		/* each mutator's own part */
 #define REGION		(NR_MUTATORS * PART)
-#define SECONDS		4
+/* Run at least MIN_SECONDS and MIN_CHANGES, at most MAX_SECONDS. */
+#define MIN_SECONDS	4
+#define MIN_CHANGES	400
+#define MAX_SECONDS	60
 
 static __u8 *region;
 static atomic_int stop;
@@ -122,7 +125,7 @@ static void *mutate(void *arg)
 			madvise(m->part + off, len, MADV_NOHUGEPAGE);
 			break;
 		}
-		m->c.ops++;
+		__atomic_add_fetch(&m->c.ops, 1, __ATOMIC_RELAXED);
 	}
 	return NULL;
 }
@@ -187,7 +190,29 @@ static void *walk_addrs(void *arg)
 	return NULL;
 }
 
-TEST(walks_survive_concurrent_changes)
+FIXTURE(race) {
+	int unused;
+};
+
+FIXTURE_SETUP(race)
+{
+}
+
+FIXTURE_TEARDOWN(race)
+{
+}
+
+static long total_changes(const struct mutator *m)
+{
+	long ops = 0;
+	int i;
+
+	for (i = 0; i < NR_MUTATORS; i++)
+		ops += __atomic_load_n(&m[i].c.ops, __ATOMIC_RELAXED);
+	return ops;
+}
+
+TEST_F_TIMEOUT(race, walks_survive_concurrent_changes, MAX_SECONDS + 60)
 {
 	struct mutator m[NR_MUTATORS];
 	struct counts rc = { 0 }, ac = { 0 };
@@ -217,7 +242,12 @@ TEST(walks_survive_concurrent_changes)
 	ASSERT_EQ(0, pthread_create(&rt, NULL, walk_ranges, &rc));
 	ASSERT_EQ(0, pthread_create(&at, NULL, walk_addrs, &ac));
 
-	sleep(SECONDS);
+	/* Long enough for every kind of change to happen many times, on slow kernels too. */
+	for (i = 0; i < MAX_SECONDS; i++) {
+		sleep(1);
+		if (i + 1 >= MIN_SECONDS && total_changes(m) >= MIN_CHANGES)
+			break;
+	}
 	atomic_store(&stop, 1);
 	pthread_join(rt, NULL);
 	pthread_join(at, NULL);

@@ -495,28 +495,30 @@ struct pagectl_walk {
  * struct pagectl_walk_rec - one non-empty entry of a range walk
  * @addr: first address the entry maps; below the walk's start for a huge
  *	leaf that begins earlier
- * @pfn: frame of @addr (LEAF, MIGRATION, DEVICE_*, HWPOISON); 0 unless
- *	%PAGECTL_OUT_PFNS, 0 for other kinds
+ * @pfn: for %PAGECTL_ENTRY_SWAP the swap offset; otherwise the frame of
+ *	@addr (LEAF, MIGRATION, DEVICE_*, HWPOISON), 0 unless
+ *	%PAGECTL_OUT_PFNS
  * @bits: %PAGECTL_PTE_* of the entry
- * @swap_offset: swap offset for %PAGECTL_ENTRY_SWAP, else 0
- * @kind: %PAGECTL_ENTRY_*: never NONE, TABLE, FOLDED or NOT_WALKED
- * @shift: log2 of the bytes the entry covers: 12, 21 or 30 on x86-64
  * @page_flags: %PAGECTL_PAGE_* with %PAGECTL_WALK_PAGE_STATE, else 0
  * @nid: NUMA node if @page_flags has %PAGECTL_PAGE_VALID, else 0
- * @swap_type: swap type for %PAGECTL_ENTRY_SWAP, else 0
+ * @kind: %PAGECTL_ENTRY_*: never NONE, TABLE, FOLDED or NOT_WALKED
  * @level: %PAGECTL_LEVEL_* of the entry
+ * @shift: log2 of the bytes the entry covers: 12, 21 or 30 on x86-64
+ * @swap_type: the swap type for %PAGECTL_ENTRY_SWAP, else 0
+ *
+ * 32 bytes, so that a walk of every page of a range copies 8 bytes of
+ * record for each byte of /proc/PID/pagemap.
  */
 struct pagectl_walk_rec {
 	__aligned_u64 addr;
 	__aligned_u64 pfn;
-	__aligned_u64 bits;
-	__aligned_u64 swap_offset;
-	__u32 kind;
-	__u32 shift;
+	__u32 bits;
 	__u32 page_flags;
 	__u32 nid;
-	__u32 swap_type;
-	__u32 level;
+	__u8 kind;
+	__u8 level;
+	__u8 shift;
+	__u8 swap_type;
 };
 
 /**

@@ -48,11 +48,13 @@ HDRS := $(wildcard uapi/linux/*.h lib/include/*.h lib/src/*.h)
 
 BENCH_SRCS := $(wildcard tools/bench/*.c)
 BENCHES := $(BENCH_SRCS:tools/bench/%.c=$(BUILD)/bench/%)
+DEMO_SRCS := $(wildcard tools/demo/*.c)
+DEMOS := $(DEMO_SRCS:tools/demo/%.c=$(BUILD)/demo/%)
 
-.PHONY: all module lib cli selftests benches bench clean deps demo check install \
+.PHONY: all module lib cli selftests benches demos bench clean deps demo check install \
 	modules_install module_clean linux-tools
 
-all: module lib cli selftests benches
+all: module lib cli selftests benches demos
 
 module:
 	@test -n "$(KDIR)" -a -d "$(KDIR)" || \
@@ -96,6 +98,12 @@ $(CLI): $(CLI_SRCS) tools/pagectl/cli.h $(HDRS) $(LIB_SO)
 
 benches: $(BENCHES)
 
+demos: $(DEMOS)
+
+$(BUILD)/demo/%: tools/demo/%.c $(HDRS) $(LIB_SO)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< -L$(BUILD)/lib -lpagectl
+
 $(BUILD)/bench/%: tools/bench/%.c $(HDRS) $(LIB_SO)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< -L$(BUILD)/lib -lpagectl
@@ -105,6 +113,8 @@ bench:
 	tools/deps.sh
 	tools/vm/run --kernel deb61 -- /opt/pagectl/bench/pin_bench
 	tools/vm/run --kernel debug61 -- /opt/pagectl/bench/pin_bench
+	tools/vm/run --kernel deb61 -- /opt/pagectl/bench/walk_bench
+	tools/vm/run --kernel deb72 -- /opt/pagectl/bench/walk_bench
 
 # The kselftest harness and checkpatch come from linux-source, never from
 # this repository.

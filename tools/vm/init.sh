@@ -138,6 +138,35 @@ run_tests()
 	done
 }
 
+# The page-table tour: memtour puts pages into the states people ask about,
+# and pagectl walks each of them in that process, then sums its mappings.
+walk_tour()
+{
+	if [ -e /sys/block/zram0 ] && ! grep -q zram /proc/swaps; then
+		echo 64M > /sys/block/zram0/disksize && mkswap /dev/zram0 >/dev/null &&
+			swapon /dev/zram0
+	fi
+	mkfifo /tmp/tour.in
+	/opt/pagectl/demo/memtour < /tmp/tour.in > /tmp/tour.out &
+	tour=$!
+	exec 3> /tmp/tour.in
+	while ! grep -q '^ready' /tmp/tour.out; do
+		kill -0 $tour 2>/dev/null || break
+		sleep 0.2
+	done
+	grep -v '^ready' /tmp/tour.out | while read -r name addr what; do
+		echo
+		echo "# $name: $what"
+		echo "# pagectl walk --pid $tour $addr"
+		pagectl walk --pid $tour "$addr" || failed=$((failed + 1))
+	done
+	echo
+	echo "# pagectl maps --pid $tour"
+	pagectl maps --pid $tour || failed=$((failed + 1))
+	exec 3>&-
+	wait $tour
+}
+
 case "$ACTION" in
 tests)
 	run_tests
@@ -149,6 +178,7 @@ demo)
 		echo "# $c"
 		$c || failed=$((failed + 1))
 	done
+	walk_tour
 	;;
 shell)
 	say "shell: the module is loaded; exit the shell to power off"

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * memtour: put pages of one process into the states people ask about, print
+ * where they are, and wait, so that "pagectl walk --pid" can show each one.
+ *
+ *   memtour            prints "NAME ADDRESS WHAT" lines, then "ready", and
+ *                      keeps everything as it is until its stdin closes
+ *
+ * Copyright (C) 2026 The pagectl authors
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <pagectl.h>
+
+#define PAGE	4096UL
+#define HPAGE	(2UL << 20)
+
+static void show(const char *name, const void *addr, const char *what)
+{
+	printf("%-10s %#lx %s\n", name, (unsigned long)(uintptr_t)addr, what);
+}
+
+static char *anon(size_t len, size_t align)
+{
+	char *raw = mmap(NULL, len + align, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *p;
+
+	if (raw == MAP_FAILED) {
+		perror("memtour: mmap");
+		exit(1);
+	}
+	p = (char *)(((uintptr_t)raw + align - 1) & ~(align - 1));
+	madvise(p, len, align == HPAGE ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
+	return p;
+}
+
+int main(void)
+{
+	struct pagectl_pin pin = { 0 };
+	const char *dir = getenv("PAGECTL_EXT4_DIR");
+	struct pagectl *pc = NULL;
+	volatile char *p;
+	char path[256], c;
+	pid_t child;
+	int fd;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	/* First, so that the child shares this page and nothing made later. */
+	p = anon(PAGE, PAGE);
+	p[0] = 1;
+	child = fork();
+	if (!child) {
+		pause();
+		_exit(0);
+	}
+	show("cow", (void *)p, "written, then fork(): shared with the child, write-protected");
+
+	p = anon(PAGE, PAGE);
+	show("untouched", (void *)p, "mapped, never accessed");
+
+	p = anon(PAGE, PAGE);
+	c = p[0];
+	show("zero", (void *)p, "read once: the shared zero page");
+
+	p = anon(PAGE, PAGE);
+	p[0] = c + 1;
+	show("written", (void *)p, "written once: a private page of its own");
+
+	p = anon(PAGE, PAGE);
+	p[0] = 1;
+	mprotect((void *)p, PAGE, PROT_READ);
+	show("readonly", (void *)p, "written, then mprotect(PROT_READ)");
+
+	p = anon(PAGE, PAGE);
+	p[0] = 1;
+	mprotect((void *)p, PAGE, PROT_NONE);
+	show("protnone", (void *)p, "written, then mprotect(PROT_NONE)");
+
+	p = anon(PAGE, PAGE);
+	memset((void *)p, 0x5a, PAGE);
+	madvise((void *)p, PAGE, MADV_PAGEOUT);
+	show("swapped", (void *)p, "written, then MADV_PAGEOUT (a swap entry if swap is on)");
+
+	p = anon(HPAGE, HPAGE);
+	memset((void *)p, 1, HPAGE);
+	show("thp", (void *)p, "2 MiB, MADV_HUGEPAGE, written: a transparent huge page");
+
+	if (!pagectl_open(NULL, &pc)) {
+		p = anon(PAGE, PAGE);
+		p[0] = 1;
+		pin.addr = (uintptr_t)p;
+		pin.length = PAGE;
+		if (!pagectl_pin(pc, &pin))
+			show("pinned", (void *)p, "written, then pinned with PAGECTL_PIN");
+	}
+
+	if (dir) {
+		snprintf(path, sizeof(path), "%s/memtour.XXXXXX", dir);
+		fd = mkstemp(path);
+		if (fd >= 0 && !ftruncate(fd, 2 * PAGE)) {
+			unlink(path);
+			p = mmap(NULL, 2 * PAGE, PROT_READ, MAP_SHARED, fd, 0);
+			if (p != MAP_FAILED) {
+				madvise((void *)p, 2 * PAGE, MADV_RANDOM);
+				c = p[0];
+				show("file", (void *)p, "a file on ext4, first page read");
+				show("file+1", (void *)(p + PAGE), "its second page, never read");
+			}
+		}
+	}
+
+	printf("ready\n");
+	while (read(0, &c, 1) > 0)
+		;
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	pagectl_close(pc);
+	return 0;
+}

@@ -82,7 +82,7 @@ static inline int pagectl_folio_mapcount(struct folio *folio)
  * tests. The walker uses the new names.
  */
 #ifndef PAGECTL_HAVE_LEAFOPS
-typedef swp_entry_t softleaf_t;
+#define softleaf_t swp_entry_t
 
 static inline softleaf_t softleaf_from_pte(pte_t pte)
 {

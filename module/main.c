@@ -118,7 +118,7 @@ static int pagectl_get_info(struct pagectl_file *pf, void *cmd)
  * Return: 0 or -EFAULT.
  */
 int pagectl_put_record(void __user *out, const void *rec, size_t len,
-			      size_t record_size)
+		       size_t record_size)
 {
 	if (copy_to_user(out, rec, len))
 		return -EFAULT;

@@ -687,8 +687,9 @@ int pagectl_walk(struct pagectl_file *pf, void *cmd)
 	if (!vma || vma->vm_start > addr) {
 		/* No VMA, so no page table may be read: report the hole. */
 		struct vm_area_struct *next = vma, *prev;
-		VMA_ITERATOR(vmi, mm, addr);
+		struct vma_iterator vmi;
 
+		vma_iter_init(&vmi, mm, addr);
 		prev = vma_prev(&vmi);
 		w->vma.start = prev ? prev->vm_end : 0;
 		w->vma.end = next ? next->vm_start : mm->task_size;

@@ -145,7 +145,8 @@ static void *walk_ranges(void *arg)
 			__u64 prev = 0;
 			__u32 i;
 
-			if (walk_range(dev_fd, start, end, PAGECTL_WALK_PAGE_STATE, recs, 64, &wr)) {
+			if (walk_range(dev_fd, start, end, PAGECTL_WALK_PAGE_STATE, recs,
+				       64, &wr)) {
 				c->errors++;
 				return NULL;
 			}

@@ -175,20 +175,20 @@ TEST_F(range, huge_leaf_is_one_record_from_its_start)
 TEST_F(range, zero_page_and_swap_entries_have_their_kinds)
 {
 	struct pagectl_walk_range wr;
-	volatile __u8 *buf;
+	__u8 *buf;
 	char why[128];
 	__u64 pm;
 	__u8 c;
 
 	buf = map_small(4 * PAGE_SZ);
 	ASSERT_NE(NULL, buf);
-	c = buf[0];		/* zero page */
+	c = read_byte(buf);	/* zero page */
 	buf[PAGE_SZ] = c + 1;	/* own page */
 	self->swap = swap_on_zram(why, sizeof(why));
 	if (self->swap >= 0)
-		ASSERT_TRUE(page_out((void *)(buf + PAGE_SZ), PAGE_SZ));
+		ASSERT_TRUE(page_out(buf + PAGE_SZ, PAGE_SZ));
 
-	ASSERT_EQ(0, walk_range(self->fd, uaddr((void *)buf), uaddr((void *)buf) + 4 * PAGE_SZ,
+	ASSERT_EQ(0, walk_range(self->fd, uaddr(buf), uaddr(buf) + 4 * PAGE_SZ,
 				PAGECTL_WALK_PAGE_STATE, self->recs, MAXREC, &wr));
 	ASSERT_EQ(2, wr.nr_records);
 	ASSERT_EQ(PAGECTL_ENTRY_LEAF, self->recs[0].kind);
@@ -198,11 +198,11 @@ TEST_F(range, zero_page_and_swap_entries_have_their_kinds)
 		SKIP(return, "%s", why);
 	ASSERT_EQ(PAGECTL_ENTRY_SWAP, self->recs[1].kind);
 	ASSERT_EQ(0, self->recs[1].page_flags);
-	pm = proc_u64("/proc/self/pagemap", uaddr((void *)(buf + PAGE_SZ)) / PAGE_SZ);
+	pm = proc_u64("/proc/self/pagemap", uaddr(buf + PAGE_SZ) / PAGE_SZ);
 	/* A swap record carries the swap offset where others carry the frame. */
 	ASSERT_EQ(pm & 0x1f, self->recs[1].swap_type);
 	ASSERT_EQ((pm >> 5) & ((1ULL << 50) - 1), self->recs[1].pfn);
-	munmap((void *)buf, 4 * PAGE_SZ);
+	munmap(buf, 4 * PAGE_SZ);
 }
 
 TEST_F(range, empty_gigabyte_in_one_call)

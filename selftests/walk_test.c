@@ -136,16 +136,16 @@ TEST_F(walk, untouched_region_ends_high)
 TEST_F(walk, read_maps_zero_page)
 {
 	struct pagectl_walk w;
-	volatile __u8 *buf;
+	__u8 *buf;
 	__u8 c;
 
 	buf = map_small(4 * PAGE_SZ);
 	ASSERT_NE(NULL, buf);
-	c = buf[PAGE_SZ];
+	c = read_byte(buf + PAGE_SZ);
 	ASSERT_EQ(0, c);
 
 	/* A read fault maps the shared zero page, read-only and special. */
-	ASSERT_EQ(0, walk_addr(self->fd, (void *)(buf + PAGE_SZ), &w));
+	ASSERT_EQ(0, walk_addr(self->fd, buf + PAGE_SZ, &w));
 	ASSERT_EQ(PAGECTL_LEVEL_PTE, w.leaf_level);
 	ASSERT_EQ(PAGECTL_ENTRY_LEAF, w.leaf_kind);
 	ASSERT_EQ(PAGECTL_PTE_PRESENT, w.level[PAGECTL_LEVEL_PTE].bits & PAGECTL_PTE_PRESENT);
@@ -154,17 +154,17 @@ TEST_F(walk, read_maps_zero_page)
 	ASSERT_EQ(PAGECTL_PAGE_VALID | PAGECTL_PAGE_ZERO,
 		  w.page.flags & (PAGECTL_PAGE_VALID | PAGECTL_PAGE_ZERO | PAGECTL_PAGE_ANON));
 	ASSERT_EQ(PAGECTL_OUT_PFNS, w.out_flags);
-	ASSERT_EQ(pagemap_pfn((void *)(buf + PAGE_SZ)), w.pfn);
+	ASSERT_EQ(pagemap_pfn(buf + PAGE_SZ), w.pfn);
 
 	/* Every zero-page read maps the same frame. */
-	c = buf[3 * PAGE_SZ];
+	c = read_byte(buf + 3 * PAGE_SZ);
 	{
 		struct pagectl_walk w2;
 
-		ASSERT_EQ(0, walk_addr(self->fd, (void *)(buf + 3 * PAGE_SZ), &w2));
+		ASSERT_EQ(0, walk_addr(self->fd, buf + 3 * PAGE_SZ, &w2));
 		ASSERT_EQ(w.pfn, w2.pfn);
 	}
-	munmap((void *)buf, 4 * PAGE_SZ);
+	munmap(buf, 4 * PAGE_SZ);
 }
 
 TEST_F(walk, write_is_present_dirty_writable_exclusive)
@@ -607,7 +607,7 @@ TEST_F(walk, kernel_and_noncanonical_addresses_efault)
 	struct pagectl_walk w;
 	size_t i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		memset(&w, 0, sizeof(w));
 		w.size = sizeof(w);
 		w.addr = bad[i];

@@ -27,7 +27,12 @@
 #include "walk_util.h"
 
 #define ZRAM_SIZE	"64M"
-#define SWAP_PAGES	(64UL << 20) / PAGE_SZ
+#define SWAP_PAGES	((64UL << 20) / PAGE_SZ)
+
+__u8 read_byte(const __u8 *p)
+{
+	return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
 
 void *map_small(size_t len)
 {
@@ -226,11 +231,12 @@ bool page_out(void *addr, size_t len)
 
 		madvise(addr, len, MADV_PAGEOUT);
 		for (i = 0; i < len; i += PAGE_SZ)
-			if (!(proc_u64("/proc/self/pagemap", (uaddr(addr) + i) / PAGE_SZ) >> 62 & 1))
+			if (!(proc_u64("/proc/self/pagemap",
+				       (uaddr(addr) + i) / PAGE_SZ) >> 62 & 1))
 				all = false;
 		if (all)
 			return true;
-		msleep(10);
+		msleep(20);
 	}
 	return false;
 }

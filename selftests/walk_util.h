@@ -16,6 +16,9 @@
 #define CAP_SYS_PTRACE_NR	19
 #define REC_SZ			sizeof(struct pagectl_walk_rec)
 
+/* Read a byte the compiler may not leave out: a read fault, on purpose. */
+__u8 read_byte(const __u8 *p);
+
 /* Private anonymous memory that stays in base pages (MADV_NOHUGEPAGE). */
 void *map_small(size_t len);
 

@@ -67,11 +67,11 @@ struct pm_scan_arg {
 };
 
 #define PAGEMAP_SCAN		_IOWR('f', 16, struct pm_scan_arg)
-#define PAGE_IS_FILE		(1 << 2)
-#define PAGE_IS_PRESENT		(1 << 3)
-#define PAGE_IS_SWAPPED		(1 << 4)
-#define PAGE_IS_PFNZERO		(1 << 5)
-#define PAGE_IS_HUGE		(1 << 6)
+#define PAGE_IS_FILE		0x04
+#define PAGE_IS_PRESENT		0x08
+#define PAGE_IS_SWAPPED		0x10
+#define PAGE_IS_PFNZERO		0x20
+#define PAGE_IS_HUGE		0x40
 #endif
 
 static struct pagectl *pc;
@@ -187,7 +187,8 @@ static const struct method methods[] = {
 	{ "walk+state", walk_state },
 };
 
-#define NR_METHODS (sizeof(methods) / sizeof(methods[0]))
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define NR_METHODS	ARRAY_SIZE(methods)
 
 /* Millions of pages of address space per second; 0 if the method failed. */
 static double rate(const struct method *m, __u8 *p, size_t len, long *out)

@@ -49,7 +49,7 @@ int main(void)
 	struct pagectl_pin pin = { 0 };
 	const char *dir = getenv("PAGECTL_EXT4_DIR");
 	struct pagectl *pc = NULL;
-	volatile char *p;
+	char *p;
 	char path[256], c;
 	pid_t child;
 	int fd;
@@ -64,37 +64,37 @@ int main(void)
 		pause();
 		_exit(0);
 	}
-	show("cow", (void *)p, "written, then fork(): shared with the child, write-protected");
+	show("cow", p, "written, then fork(): shared with the child, write-protected");
 
 	p = anon(PAGE, PAGE);
-	show("untouched", (void *)p, "mapped, never accessed");
+	show("untouched", p, "mapped, never accessed");
 
 	p = anon(PAGE, PAGE);
-	c = p[0];
-	show("zero", (void *)p, "read once: the shared zero page");
+	c = __atomic_load_n(p, __ATOMIC_RELAXED);
+	show("zero", p, "read once: the shared zero page");
 
 	p = anon(PAGE, PAGE);
 	p[0] = c + 1;
-	show("written", (void *)p, "written once: a private page of its own");
+	show("written", p, "written once: a private page of its own");
 
 	p = anon(PAGE, PAGE);
 	p[0] = 1;
-	mprotect((void *)p, PAGE, PROT_READ);
-	show("readonly", (void *)p, "written, then mprotect(PROT_READ)");
+	mprotect(p, PAGE, PROT_READ);
+	show("readonly", p, "written, then mprotect(PROT_READ)");
 
 	p = anon(PAGE, PAGE);
 	p[0] = 1;
-	mprotect((void *)p, PAGE, PROT_NONE);
-	show("protnone", (void *)p, "written, then mprotect(PROT_NONE)");
+	mprotect(p, PAGE, PROT_NONE);
+	show("protnone", p, "written, then mprotect(PROT_NONE)");
 
 	p = anon(PAGE, PAGE);
-	memset((void *)p, 0x5a, PAGE);
-	madvise((void *)p, PAGE, MADV_PAGEOUT);
-	show("swapped", (void *)p, "written, then MADV_PAGEOUT (a swap entry if swap is on)");
+	memset(p, 0x5a, PAGE);
+	madvise(p, PAGE, MADV_PAGEOUT);
+	show("swapped", p, "written, then MADV_PAGEOUT (a swap entry if swap is on)");
 
 	p = anon(HPAGE, HPAGE);
-	memset((void *)p, 1, HPAGE);
-	show("thp", (void *)p, "2 MiB, MADV_HUGEPAGE, written: a transparent huge page");
+	memset(p, 1, HPAGE);
+	show("thp", p, "2 MiB, MADV_HUGEPAGE, written: a transparent huge page");
 
 	if (!pagectl_open(NULL, &pc)) {
 		p = anon(PAGE, PAGE);
@@ -102,7 +102,7 @@ int main(void)
 		pin.addr = (uintptr_t)p;
 		pin.length = PAGE;
 		if (!pagectl_pin(pc, &pin))
-			show("pinned", (void *)p, "written, then pinned with PAGECTL_PIN");
+			show("pinned", p, "written, then pinned with PAGECTL_PIN");
 	}
 
 	if (dir) {
@@ -112,10 +112,10 @@ int main(void)
 			unlink(path);
 			p = mmap(NULL, 2 * PAGE, PROT_READ, MAP_SHARED, fd, 0);
 			if (p != MAP_FAILED) {
-				madvise((void *)p, 2 * PAGE, MADV_RANDOM);
-				c = p[0];
-				show("file", (void *)p, "a file on ext4, first page read");
-				show("file+1", (void *)(p + PAGE), "its second page, never read");
+				madvise(p, 2 * PAGE, MADV_RANDOM);
+				c = __atomic_load_n(p, __ATOMIC_RELAXED);
+				show("file", p, "a file on ext4, first page read");
+				show("file+1", p + PAGE, "its second page, never read");
 			}
 		}
 	}

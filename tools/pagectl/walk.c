@@ -20,6 +20,12 @@
 #define BATCH 4096
 #define ENTRIES_PER_TABLE 512
 
+#define WALK_JSON "{\"addr\": %llu, \"pid\": %d, \"pfns\": %s, \"leaf_level\": \"%s\", \"leaf_kind\": \"%s\", \"leaf_size\": %llu, \"leaf_addr\": %llu, \"pfn\": %llu"
+#define LEVEL_JSON "%s{\"level\": \"%s\", \"kind\": \"%s\", \"shift\": %u, \"raw\": %llu, \"pfn\": %llu, \"bits\": ["
+#define PAGE_JSON "], \"page\": {\"valid\": %s, \"refcount\": %u, \"mapcount\": %u, \"pincount\": %u, \"order\": %u, \"nid\": %u, \"zone\": \"%s\", \"flags\": ["
+#define VMA_JSON "]}, \"vma\": {\"start\": %llu, \"end\": %llu, \"backing\": \"%s\", \"prot\": \"%c%c%c\", \"ino\": %llu, \"dev\": \"%u:%u\", \"file_offset\": %llu, \"flags\": ["
+#define MAPS_JSON "\", \"present_kb\": %llu, \"swap_kb\": %llu, \"zero_kb\": %llu, \"huge_kb\": %llu, \"pinned_kb\": %llu, \"other_kb\": %llu}"
+
 static const char *const level_names[PAGECTL_NR_LEVELS] = {
 	"pgd", "p4d", "pud", "pmd", "pte",
 };
@@ -414,9 +420,7 @@ static void print_walk_json(const struct pagectl_walk *w, pid_t pid)
 	const struct pagectl_walk_vma *v = &w->vma;
 	int i;
 
-	printf("{\"addr\": %llu, \"pid\": %d, \"pfns\": %s, \"leaf_level\": \"%s\", "
-	       "\"leaf_kind\": \"%s\", \"leaf_size\": %llu, \"leaf_addr\": %llu, \"pfn\": %llu",
-	       (unsigned long long)w->addr, pid ? (int)pid : (int)getpid(),
+	printf(WALK_JSON, (unsigned long long)w->addr, pid ? (int)pid : (int)getpid(),
 	       w->out_flags & PAGECTL_OUT_PFNS ? "true" : "false",
 	       level_names[w->leaf_level % PAGECTL_NR_LEVELS],
 	       name_of(kind_names, ARRAY_SIZE(kind_names), w->leaf_kind),
@@ -429,22 +433,17 @@ static void print_walk_json(const struct pagectl_walk *w, pid_t pid)
 	for (i = 0; i < PAGECTL_NR_LEVELS; i++) {
 		const struct pagectl_walk_level *l = &w->level[i];
 
-		printf("%s{\"level\": \"%s\", \"kind\": \"%s\", \"shift\": %u, \"raw\": %llu, "
-		       "\"pfn\": %llu, \"bits\": [", i ? ", " : "", level_names[i],
+		printf(LEVEL_JSON, i ? ", " : "", level_names[i],
 		       name_of(kind_names, ARRAY_SIZE(kind_names), l->kind), l->shift,
 		       (unsigned long long)l->raw, (unsigned long long)l->pfn);
 		print_bits(pte_bits, ARRAY_SIZE(pte_bits), l->bits, ", ", 1);
 		printf("]}");
 	}
-	printf("], \"page\": {\"valid\": %s, \"refcount\": %u, \"mapcount\": %u, "
-	       "\"pincount\": %u, \"order\": %u, \"nid\": %u, \"zone\": \"%s\", \"flags\": [",
-	       w->page.flags & PAGECTL_PAGE_VALID ? "true" : "false", w->page.refcount,
+	printf(PAGE_JSON, w->page.flags & PAGECTL_PAGE_VALID ? "true" : "false", w->page.refcount,
 	       w->page.mapcount, w->page.pincount, w->page.order, w->page.nid,
 	       name_of(zone_names, ARRAY_SIZE(zone_names), w->page.zone));
 	print_bits(page_bits, ARRAY_SIZE(page_bits), w->page.flags, ", ", 1);
-	printf("]}, \"vma\": {\"start\": %llu, \"end\": %llu, \"backing\": \"%s\", "
-	       "\"prot\": \"%c%c%c\", \"ino\": %llu, \"dev\": \"%u:%u\", \"file_offset\": %llu, "
-	       "\"flags\": [", (unsigned long long)v->start, (unsigned long long)v->end,
+	printf(VMA_JSON, (unsigned long long)v->start, (unsigned long long)v->end,
 	       name_of(backing_names, ARRAY_SIZE(backing_names), v->backing),
 	       v->prot & PAGECTL_PROT_READ ? 'r' : '-', v->prot & PAGECTL_PROT_WRITE ? 'w' : '-',
 	       v->prot & PAGECTL_PROT_EXEC ? 'x' : '-', (unsigned long long)v->ino,
@@ -602,10 +601,8 @@ int cmd_maps(int argc, char **argv)
 			       sep, m.start, m.end, m.perms);
 			for (const char *p = m.name; *p; p++)
 				printf(*p == '"' || *p == '\\' ? "\\%c" : "%c", *p);
-			printf("\", \"present_kb\": %llu, \"swap_kb\": %llu, \"zero_kb\": %llu, "
-			       "\"huge_kb\": %llu, \"pinned_kb\": %llu, \"other_kb\": %llu}",
-			       s.present * 4, s.swap * 4, s.zero * 4, s.huge * 4, s.pinned * 4,
-			       s.other * 4);
+			printf(MAPS_JSON, s.present * 4, s.swap * 4, s.zero * 4, s.huge * 4,
+			       s.pinned * 4, s.other * 4);
 			sep = ", ";
 		} else {
 			printf("%012llx-%012llx %4s %9llu %9llu %9llu %9llu %9llu %9llu  %s\n",

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,10 +21,12 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/pagectl.h>
+#include <linux/userfaultfd.h>
 
 #include "kselftest_harness.h"
 #include "pin_util.h"
@@ -502,6 +505,133 @@ TEST_F(walk, soft_dirty_set_by_write_cleared_by_clear_refs)
 	ASSERT_EQ(0, walk_addr(self->fd, buf, &w));
 	ASSERT_EQ(PAGECTL_PTE_SOFT_DIRTY | PAGECTL_PTE_WRITE,
 		  w.level[PAGECTL_LEVEL_PTE].bits & (PAGECTL_PTE_SOFT_DIRTY | PAGECTL_PTE_WRITE));
+	munmap(buf, PAGE_SZ);
+}
+
+/* A userfaultfd that may write-protect shmem; -1 with the reason in @why. */
+static int uffd_wp_open(char *why, size_t len)
+{
+	struct uffdio_api api = {
+		.api = UFFD_API,
+		.features = UFFD_FEATURE_WP_HUGETLBFS_SHMEM,
+	};
+	int uffd = syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+
+	if (uffd < 0) {
+		snprintf(why, len, "userfaultfd: %s", strerror(errno));
+		return -1;
+	}
+	if (ioctl(uffd, UFFDIO_API, &api)) {
+		snprintf(why, len, "no userfaultfd write-protect for shmem: %s", strerror(errno));
+		close(uffd);
+		return -1;
+	}
+	return uffd;
+}
+
+TEST_F(walk, uffd_wp_bit_then_marker)
+{
+	struct uffdio_writeprotect wp = { 0 };
+	struct uffdio_register reg = { 0 };
+	struct pagectl_walk w;
+	char why[128];
+	int uffd, memfd;
+	__u8 *buf;
+
+	uffd = uffd_wp_open(why, sizeof(why));
+	if (uffd < 0)
+		SKIP(return, "%s", why);
+	memfd = memfd_create("walk_test", MFD_CLOEXEC);
+	ASSERT_LE(0, memfd);
+	ASSERT_EQ(0, ftruncate(memfd, PAGE_SZ));
+	buf = mmap(NULL, PAGE_SZ, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
+	ASSERT_NE(MAP_FAILED, buf);
+	buf[0] = 1;
+	reg.range.start = uaddr(buf);
+	reg.range.len = PAGE_SZ;
+	reg.mode = UFFDIO_REGISTER_MODE_WP;
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_REGISTER, &reg));
+	wp.range = reg.range;
+	wp.mode = UFFDIO_WRITEPROTECT_MODE_WP;
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_WRITEPROTECT, &wp));
+
+	/* Write-protected by userfaultfd: the entry says so, and is read-only. */
+	ASSERT_EQ(0, walk_addr(self->fd, buf, &w));
+	ASSERT_EQ(PAGECTL_ENTRY_LEAF, w.leaf_kind);
+	ASSERT_EQ(PAGECTL_PTE_UFFD_WP,
+		  w.level[PAGECTL_LEVEL_PTE].bits & (PAGECTL_PTE_UFFD_WP | PAGECTL_PTE_WRITE));
+	ASSERT_EQ(PAGECTL_VMA_UFFD_WP, w.vma.flags & PAGECTL_VMA_UFFD_WP);
+
+	/* Zapped, the protection stays behind as a PTE marker. */
+	ASSERT_EQ(0, madvise(buf, PAGE_SZ, MADV_DONTNEED));
+	ASSERT_EQ(0, walk_addr(self->fd, buf, &w));
+	ASSERT_EQ(PAGECTL_LEVEL_PTE, w.leaf_level);
+	ASSERT_EQ(PAGECTL_ENTRY_MARKER, w.leaf_kind);
+	ASSERT_EQ(PAGECTL_PTE_MARKER_UFFD_WP,
+		  w.level[PAGECTL_LEVEL_PTE].bits & PAGECTL_PTE_MARKER_UFFD_WP);
+	ASSERT_EQ(0, w.page.flags);
+	munmap(buf, PAGE_SZ);
+	close(memfd);
+	close(uffd);
+}
+
+TEST_F(walk, guard_region_marker)
+{
+	const int guard_install = 102, guard_remove = 103;	/* MADV_GUARD_*, 6.15 */
+	struct pagectl_walk w;
+	__u8 *buf;
+
+	buf = map_small(4 * PAGE_SZ);
+	ASSERT_NE(NULL, buf);
+	if (madvise(buf + PAGE_SZ, PAGE_SZ, guard_install))
+		SKIP(return, "no guard regions (MADV_GUARD_INSTALL, 6.15): %s", strerror(errno));
+
+	ASSERT_EQ(0, walk_addr(self->fd, buf + PAGE_SZ, &w));
+	ASSERT_EQ(PAGECTL_ENTRY_MARKER, w.leaf_kind);
+	ASSERT_EQ(PAGECTL_PTE_MARKER_GUARD,
+		  w.level[PAGECTL_LEVEL_PTE].bits & PAGECTL_PTE_MARKER_GUARD);
+	ASSERT_EQ(0, madvise(buf + PAGE_SZ, PAGE_SZ, guard_remove));
+	ASSERT_EQ(0, walk_addr(self->fd, buf + PAGE_SZ, &w));
+	ASSERT_EQ(PAGECTL_ENTRY_NONE, w.leaf_kind);
+	munmap(buf, 4 * PAGE_SZ);
+}
+
+/* Takes the SIGBUS that MADV_HWPOISON sends; the page is never touched. */
+static void on_sigbus(int sig)
+{
+}
+
+TEST_F(walk, hwpoison_entry_keeps_the_frame)
+{
+	struct sigaction sa = { .sa_handler = on_sigbus }, old;
+	struct pagectl_walk w;
+	__u64 pfn;
+	__u8 *buf;
+	int ret;
+
+	buf = map_small(PAGE_SZ);
+	ASSERT_NE(NULL, buf);
+	buf[0] = 1;
+	pfn = pagemap_pfn(buf);
+	/*
+	 * Poison the page as a memory error would: it is unmapped, never reused.
+	 * From 6.x the kernel also sends the caller SIGBUS, as for an error it
+	 * hit itself; the handler takes it, and nothing touches the page.
+	 */
+	ASSERT_EQ(0, sigaction(SIGBUS, &sa, &old));
+	ret = madvise(buf, PAGE_SZ, MADV_HWPOISON);
+	ASSERT_EQ(0, sigaction(SIGBUS, &old, NULL));
+	if (ret)
+		SKIP(return, "no MADV_HWPOISON (CONFIG_MEMORY_FAILURE): %s", strerror(errno));
+
+	ASSERT_EQ(0, walk_addr(self->fd, buf, &w));
+	ASSERT_EQ(PAGECTL_LEVEL_PTE, w.leaf_level);
+	ASSERT_EQ(PAGECTL_ENTRY_HWPOISON, w.leaf_kind);
+	ASSERT_EQ(0, w.level[PAGECTL_LEVEL_PTE].bits & PAGECTL_PTE_PRESENT);
+	/* The entry still names the lost frame, for a privileged caller. */
+	ASSERT_EQ(pfn, w.pfn);
+	ASSERT_EQ(pfn, w.level[PAGECTL_LEVEL_PTE].pfn);
+	ASSERT_EQ(0, w.page.flags);
 	munmap(buf, PAGE_SZ);
 }
 

@@ -42,11 +42,11 @@
 #include "internal.h"
 
 /*
- * WALK_RANGE collects up to PAGECTL_WALK_BUF records under one hold of the
- * mmap lock (four PTE tables' worth), taking at most PAGECTL_WALK_STEPS steps
- * of one table or one higher entry each, then copies them out unlocked.
+ * WALK_RANGE collects up to PAGECTL_WALK_BUF records (32 KiB) under one hold
+ * of the mmap lock (two PTE tables' worth), taking at most PAGECTL_WALK_STEPS
+ * steps of one table or one higher entry each, then copies them out unlocked.
  */
-#define PAGECTL_WALK_BUF	2048
+#define PAGECTL_WALK_BUF	1024
 #define PAGECTL_WALK_STEPS	512
 
 /* Retries of a single-address walk whose entry changed under it. */
@@ -956,8 +956,8 @@ int pagectl_walk_range(struct pagectl_file *pf, void *cmd)
 
 	s.page_state = wr->flags & PAGECTL_WALK_PAGE_STATE;
 	s.privileged = pf->privileged;
-	s.recs = kvmalloc_array(min_t(unsigned int, max, PAGECTL_WALK_BUF),
-				sizeof(*s.recs), GFP_KERNEL);
+	s.recs = kmalloc_array(min_t(unsigned int, max, PAGECTL_WALK_BUF),
+			       sizeof(*s.recs), GFP_KERNEL);
 	if (!s.recs) {
 		ret = -ENOMEM;
 		goto out_mmput;
@@ -1004,7 +1004,7 @@ int pagectl_walk_range(struct pagectl_file *pf, void *cmd)
 		wr->out_flags = PAGECTL_OUT_PFNS;
 
 out_free:
-	kvfree(s.recs);
+	kfree(s.recs);
 out_mmput:
 	mmput(s.mm);
 	return ret;

@@ -152,14 +152,15 @@ static u32 pagectl_decode_bits(u64 v, int level, bool leaf)
 	if (leaf && level == PAGECTL_LEVEL_PTE) {
 		if (v & _PAGE_PAT)
 			bits |= PAGECTL_PTE_PAT;
-		if (v & _PAGE_SPECIAL)
-			bits |= PAGECTL_PTE_SPECIAL;
 	} else if (leaf) {
 		if (v & _PAGE_PSE)
 			bits |= PAGECTL_PTE_HUGE;
 		if (v & _PAGE_PAT_LARGE)
 			bits |= PAGECTL_PTE_PAT;
 	}
+	/* Special PMD and PUD leaves (PFN maps) exist from 6.12; 6.1 never sets the bit there. */
+	if (leaf && (v & _PAGE_SPECIAL))
+		bits |= PAGECTL_PTE_SPECIAL;
 	if (leaf && (v & _PAGE_SOFT_DIRTY))
 		bits |= PAGECTL_PTE_SOFT_DIRTY;
 	if (leaf && (v & _PAGE_UFFD_WP))

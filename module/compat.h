@@ -13,6 +13,7 @@
 #define _PAGECTL_COMPAT_H
 
 #include <linux/hrtimer.h>
+#include <linux/mm.h>
 
 /* hrtimer_setup() replaced hrtimer_init() plus setting ->function (6.13). */
 #ifndef PAGECTL_HAVE_HRTIMER_SETUP
@@ -22,6 +23,19 @@ static inline void hrtimer_setup(struct hrtimer *timer,
 {
 	hrtimer_init(timer, clock_id, mode);
 	timer->function = function;
+}
+#endif
+
+/* vm_flags became read-only behind vm_flags_set() and vm_flags_clear() (6.3). */
+#ifndef PAGECTL_HAVE_VM_FLAGS_SET
+static inline void vm_flags_set(struct vm_area_struct *vma, unsigned long flags)
+{
+	vma->vm_flags |= flags;
+}
+
+static inline void vm_flags_clear(struct vm_area_struct *vma, unsigned long flags)
+{
+	vma->vm_flags &= ~flags;
 }
 #endif
 

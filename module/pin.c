@@ -26,9 +26,6 @@
 /* Pages pinned per pin_user_pages_fast() call, between cond_resched()s. */
 #define PAGECTL_PIN_BATCH	16384UL
 
-/* The largest record size a caller may ask for; the rest is zero-filled. */
-#define PAGECTL_RECORD_MAX	4096
-
 /* Time spent in the kernel's own pin and unpin calls, for benchmarks. */
 atomic64_t pagectl_stat_pin_ns, pagectl_stat_pin_pages;
 atomic64_t pagectl_stat_unpin_ns, pagectl_stat_unpin_pages;
@@ -284,7 +281,13 @@ void pagectl_pins_release(struct pagectl_file *pf)
 	xa_destroy(&pf->pins);
 }
 
-static u32 pagectl_zone(struct page *page)
+/**
+ * pagectl_zone() - the %PAGECTL_ZONE_* of a page
+ * @page: a page the caller holds
+ *
+ * Return: the zone, %PAGECTL_ZONE_UNKNOWN for one the ABI does not name.
+ */
+u32 pagectl_zone(struct page *page)
 {
 	switch (page_zonenum(page)) {
 #ifdef CONFIG_ZONE_DMA
@@ -389,9 +392,17 @@ static unsigned long pagectl_extent_end(struct pagectl_pin_entry *e,
 	return i + n;
 }
 
-/* Write one record and zero the caller's bytes beyond it. */
-static int pagectl_put_record(void __user *out, const void *rec, size_t len,
-			      size_t record_size)
+/**
+ * pagectl_put_record() - write one record and zero the caller's bytes beyond it
+ * @out: where the record goes in user memory
+ * @rec: the record
+ * @len: the kernel's size of the record
+ * @record_size: the caller's size of the record, at least @len
+ *
+ * Return: 0 or -EFAULT.
+ */
+int pagectl_put_record(void __user *out, const void *rec, size_t len,
+		       size_t record_size)
 {
 	if (copy_to_user(out, rec, len))
 		return -EFAULT;
@@ -467,7 +478,7 @@ out:
 }
 
 /**
- * pagectl_timer() - PAGECTL_TIMER: arm or disarm a pin's counter timer
+ * pagectl_timer() - PAGECTL_TIMER: arm or disarm a pin's or buffer's counter timer
  * @pf: the file
  * @cmd: &struct pagectl_timer
  *
@@ -482,6 +493,8 @@ int pagectl_timer(struct pagectl_file *pf, void *cmd)
 
 	if (disarm && (arg->offset || arg->period_ns))
 		return -EINVAL;
+	if (arg->flags & PAGECTL_TIMER_BUF)
+		return pagectl_buf_timer(pf, arg);
 	e = pagectl_pin_get(pf, arg->target);
 	if (!e)
 		return -ENOENT;

@@ -159,13 +159,14 @@ TEST_F(create, allocation_failures_leave_nothing)
 	char old[NR_FAULT_KNOBS][16];
 	struct pagectl_buf_create c;
 	__u32 kinds[] = { 0, PAGECTL_BUF_CONTIG };
-	int nth, injected = 0, ret;
+	int nth, next_fd, injected = 0, ret;
 
 	nth = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
 	if (nth < 0)
 		SKIP(return, "no fail-nth in this kernel (CONFIG_FAULT_INJECTION)");
 	if (set_fault_knobs(old, false))
 		SKIP(return, "no failslab and fail_page_alloc in debugfs");
+	next_fd = lowest_free_fd();
 
 	/*
 	 * Fail the 1st, 2nd, ... allocation BUF_CREATE makes, for each kind,
@@ -192,7 +193,7 @@ TEST_F(create, allocation_failures_leave_nothing)
 				TH_LOG("kind %u allocation %d", kinds[k], i);
 			}
 			ASSERT_EQ(0, live_buffers());
-			ASSERT_EQ(self->next_fd, lowest_free_fd());
+			ASSERT_EQ(next_fd, lowest_free_fd());
 		}
 	}
 	TH_LOG("%d allocation failures injected into BUF_CREATE", injected);

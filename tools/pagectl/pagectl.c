@@ -38,6 +38,9 @@ static void print_usage(FILE *out)
 		"  info [--json]   show the module's version, ABI, features and limits\n"
 		"  pin [OPTIONS]   pin a demo buffer and show its frames, extents and nodes\n"
 		"                  (pagectl pin --help for the options)\n"
+		"  buf create|map|fill [OPTIONS]\n"
+		"                  make a kernel buffer, map it, have the kernel fill it\n"
+		"  buf show        list the live kernel buffers\n"
 		"  help            show this text\n"
 		"\n"
 		"Options:\n"
@@ -211,6 +214,8 @@ int main(int argc, char **argv)
 		return cmd_info(argc, argv);
 	if (!strcmp(argv[0], "pin"))
 		return cmd_pin(argc, argv);
+	if (!strcmp(argv[0], "buf"))
+		return cmd_buf(argc, argv);
 	if (!strcmp(argv[0], "help")) {
 		print_usage(stdout);
 		return EXIT_SUCCESS;

@@ -94,7 +94,7 @@ TEST_F(create, bad_node_enodev)
 	unsigned int i;
 
 	/* Nodes that are not online with memory, and ones that cannot exist. */
-	for (i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(nodes); i++) {
 		char path[64];
 
 		snprintf(path, sizeof(path), "/sys/devices/system/node/node%u", nodes[i]);

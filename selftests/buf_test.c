@@ -345,7 +345,7 @@ TEST_F(buf, fork_child_shares_and_keeps)
 	}
 	msleep(20);
 	while (self->map[5] != 55)
-		msleep(1);
+		msleep(20);
 	self->map[6] = 66;
 
 	/* The parent closes and unmaps; the child's VMA holds the buffer. */
@@ -379,7 +379,7 @@ TEST_F(buf, dontcopy_keeps_children_out)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
-		*(volatile __u64 *)map = 2;
+		map[0] = 2;
 		_exit(0);
 	}
 	ASSERT_EQ(SIGSEGV, wait_signal(pid));

@@ -15,6 +15,10 @@
 #include "cli.h"
 
 #define MAX_EXTENTS 64
+
+#define BUF_JSON "{\"id\": %llu, \"kind\": \"%s\", \"length\": %llu, \"node\": %u, \"rdonly\": %s, \"dontcopy\": %s, \"mappings\": %u, \"pfns\": %s, \"extents\": ["
+#define EXTENT_JSON "%s{\"offset\": %llu, \"length\": %llu, \"pfn\": %llu, \"nid\": %u}"
+#define SHOW_JSON "%s{\"id\": %llu, \"pid\": %d, \"length\": %llu, \"node\": %d, \"kind\": \"%s\", \"flags\": \"%s\", \"mappings\": %d}"
 #define DEBUGFS_BUFS "/sys/kernel/debug/pagectl/bufs"
 
 enum buf_verb { BUF_CREATE, BUF_MAP, BUF_FILL };
@@ -144,18 +148,14 @@ static void buf_print(const struct buf_opts *o, const struct pagectl_buf_info *i
 	int i;
 
 	if (o->json) {
-		printf("{\"id\": %llu, \"kind\": \"%s\", \"length\": %llu, \"node\": %u, "
-		       "\"rdonly\": %s, \"dontcopy\": %s, \"mappings\": %u, \"pfns\": %s, "
-		       "\"extents\": [",
-		       (unsigned long long)info->id, buf_kind(info->buf_flags),
+		printf(BUF_JSON, (unsigned long long)info->id, buf_kind(info->buf_flags),
 		       (unsigned long long)info->length, info->node,
 		       info->buf_flags & PAGECTL_BUF_RDONLY ? "true" : "false",
 		       info->buf_flags & PAGECTL_BUF_DONTCOPY ? "true" : "false",
 		       info->nr_mappings,
 		       info->out_flags & PAGECTL_OUT_PFNS ? "true" : "false");
 		for (i = 0; i < nx; i++)
-			printf("%s{\"offset\": %llu, \"length\": %llu, \"pfn\": %llu, \"nid\": %u}",
-			       i ? ", " : "", (unsigned long long)x[i].offset,
+			printf(EXTENT_JSON, i ? ", " : "", (unsigned long long)x[i].offset,
 			       (unsigned long long)x[i].length,
 			       (unsigned long long)x[i].pfn, x[i].nid);
 		printf("], \"more_extents\": %s",
@@ -304,9 +304,8 @@ static int buf_show(int json)
 			continue;
 		}
 		if (json)
-			printf("%s{\"id\": %llu, \"pid\": %d, \"length\": %llu, \"node\": %d, "
-			       "\"kind\": \"%s\", \"flags\": \"%s\", \"mappings\": %d}",
-			       first ? "" : ", ", id, pid, bytes, node, kind, flags, maps);
+			printf(SHOW_JSON, first ? "" : ", ", id, pid, bytes, node, kind,
+			       flags, maps);
 		else
 			fputs(line, stdout);
 		first = 0;
@@ -332,13 +331,13 @@ int cmd_buf(int argc, char **argv)
 		}
 		return buf_show(argc == 3);
 	}
-	if (!strcmp(argv[1], "create"))
+	if (!strcmp(argv[1], "create")) {
 		o.verb = BUF_CREATE;
-	else if (!strcmp(argv[1], "map"))
+	} else if (!strcmp(argv[1], "map")) {
 		o.verb = BUF_MAP;
-	else if (!strcmp(argv[1], "fill"))
+	} else if (!strcmp(argv[1], "fill")) {
 		o.verb = BUF_FILL;
-	else {
+	} else {
 		fprintf(stderr, "pagectl buf: unknown command '%s'\n", argv[1]);
 		return EXIT_USAGE;
 	}

@@ -342,18 +342,18 @@ static int pagectl_buf_mmap(struct file *file, struct vm_area_struct *vma)
 		ret = remap_pfn_range(vma, vma->vm_start,
 				      page_to_pfn(b->pages[vma->vm_pgoff]),
 				      npages << PAGE_SHIFT, vma->vm_page_prot);
-		vma->vm_ops = &pagectl_buf_contig_vm_ops;
 	} else {
 		unsigned long left = npages;
 
 		ret = vm_insert_pages(vma, vma->vm_start,
 				      b->pages + vma->vm_pgoff, &left);
-		vma->vm_ops = &pagectl_buf_pages_vm_ops;
 	}
-	/* The kernel unmaps what was mapped; close() is not called. */
+	/* The kernel unmaps what was mapped; the VMA never had our hooks. */
 	if (ret)
 		return ret;
 
+	vma->vm_ops = b->flags & PAGECTL_BUF_CONTIG ? &pagectl_buf_contig_vm_ops :
+						     &pagectl_buf_pages_vm_ops;
 	vma->vm_private_data = b;
 	pagectl_buf_vma_open(vma);
 	return 0;

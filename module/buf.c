@@ -2,12 +2,14 @@
 /*
  * pagectl: kernel buffers that user space maps.
  *
- * A buffer is zeroed memory the module allocates on a NUMA node, either one
+ * A buffer is zeroed memory the module allocates on a NUMA node: one
  * physically contiguous range (mapped with remap_pfn_range(), as a device
  * driver maps its DMA memory) or separate pages (mapped with
  * vm_insert_pages(), so the mapping keeps struct-page semantics and GUP and
- * O_DIRECT work on it). Each buffer is its own file: user space maps it,
- * reads and writes it, and can pass it to another process.
+ * O_DIRECT work on it), or, where the kernel has special PMD PFN mappings,
+ * 2 MiB blocks mapped with PMD entries at fault time. Each buffer is its own
+ * file: user space maps it, reads and writes it, and can pass it to another
+ * process.
  *
  * Lifetime: the buffer's kref is held by its file, by every VMA mapping it
  * (vm_ops open/close) and by every armed timer. A VMA also holds the file
@@ -134,6 +136,31 @@ static int pagectl_buf_alloc_contig(struct pagectl_buf *b, gfp_t gfp)
 	return 0;
 }
 
+/* A huge buffer's blocks: 2 MiB, physically contiguous and aligned. */
+#define PAGECTL_BUF_BLOCK_ORDER	(PMD_SHIFT - PAGE_SHIFT)
+#define PAGECTL_BUF_BLOCK_SIZE	PMD_SIZE
+#define PAGECTL_BUF_BLOCK_PAGES	(PMD_SIZE >> PAGE_SHIFT)
+
+/* Each block split into pages, as a contiguous buffer is. */
+static int pagectl_buf_alloc_huge(struct pagectl_buf *b, gfp_t gfp)
+{
+	unsigned long i, j;
+	struct page *page;
+
+	for (i = 0; i < b->npages; i += PAGECTL_BUF_BLOCK_PAGES) {
+		page = alloc_pages_node(b->nid, gfp, PAGECTL_BUF_BLOCK_ORDER);
+		if (!page) {
+			pagectl_buf_free_pages(b, i);
+			return -ENOMEM;
+		}
+		split_page(page, PAGECTL_BUF_BLOCK_ORDER);
+		for (j = 0; j < PAGECTL_BUF_BLOCK_PAGES; j++)
+			b->pages[i + j] = page + j;
+		cond_resched();
+	}
+	return 0;
+}
+
 static const struct file_operations pagectl_buf_fops;
 
 /**
@@ -162,6 +189,9 @@ int pagectl_buf_create(struct pagectl_file *pf, void *cmd)
 	if (arg->length > U64_MAX - PAGE_SIZE + 1)
 		return -EOVERFLOW;
 	len = PAGE_ALIGN(arg->length);
+	if ((arg->flags & PAGECTL_BUF_HUGE) &&
+	    (arg->flags & PAGECTL_BUF_CONTIG || arg->length % PAGECTL_BUF_BLOCK_SIZE))
+		return -EINVAL;
 
 	if (arg->node == PAGECTL_NODE_LOCAL) {
 		/* Preferred, with fallback to the other nodes. */
@@ -194,6 +224,8 @@ int pagectl_buf_create(struct pagectl_file *pf, void *cmd)
 		goto err_free;
 	if (b->flags & PAGECTL_BUF_CONTIG)
 		ret = pagectl_buf_alloc_contig(b, gfp);
+	else if (b->flags & PAGECTL_BUF_HUGE)
+		ret = pagectl_buf_alloc_huge(b, gfp);
 	else
 		ret = pagectl_buf_alloc_pages(b, gfp);
 	if (ret)
@@ -314,6 +346,89 @@ static const struct vm_operations_struct pagectl_buf_contig_vm_ops = {
 	.close	= pagectl_buf_vma_close,
 };
 
+/* Every entry now, as normal pages: GUP and O_DIRECT work on them. */
+static int pagectl_buf_mmap_pages(struct pagectl_buf *b, struct vm_area_struct *vma)
+{
+	unsigned long left = vma_pages(vma);
+	int ret;
+
+	ret = vm_insert_pages(vma, vma->vm_start, b->pages + vma->vm_pgoff, &left);
+	if (!ret)
+		vma->vm_ops = &pagectl_buf_pages_vm_ops;
+	return ret;
+}
+
+/* Once over the whole VMA: 6.16+ tracks the PFN range per VMA. */
+static int pagectl_buf_mmap_contig(struct pagectl_buf *b, struct vm_area_struct *vma)
+{
+	int ret;
+
+	ret = remap_pfn_range(vma, vma->vm_start, page_to_pfn(b->pages[vma->vm_pgoff]),
+			      vma->vm_end - vma->vm_start, vma->vm_page_prot);
+	if (!ret)
+		vma->vm_ops = &pagectl_buf_contig_vm_ops;
+	return ret;
+}
+
+#if PAGECTL_BUF_HUGE_SUPPORTED
+/* A huge buffer's page where no PMD fits: a special PTE. */
+static vm_fault_t pagectl_buf_pfn_fault(struct vm_fault *vmf)
+{
+	struct pagectl_buf *b = vmf->vma->vm_private_data;
+
+	if (vmf->pgoff >= b->npages)
+		return VM_FAULT_SIGBUS;
+	return vmf_insert_pfn(vmf->vma, vmf->address,
+			      page_to_pfn(b->pages[vmf->pgoff]));
+}
+
+/*
+ * A special PMD leaf where the 2 MiB around the address lie inside the VMA
+ * and map one whole block: user address and buffer offset both aligned.
+ */
+static vm_fault_t pagectl_buf_huge_fault(struct vm_fault *vmf, unsigned int order)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct pagectl_buf *b = vma->vm_private_data;
+	unsigned long addr = vmf->address & PMD_MASK;
+	pgoff_t pgoff;
+
+	if (order != PMD_ORDER || addr < vma->vm_start ||
+	    addr + PMD_SIZE > vma->vm_end)
+		return VM_FAULT_FALLBACK;
+	pgoff = vmf->pgoff - ((vmf->address - addr) >> PAGE_SHIFT);
+	if (pgoff % PAGECTL_BUF_BLOCK_PAGES ||
+	    pgoff + PAGECTL_BUF_BLOCK_PAGES > b->npages)
+		return VM_FAULT_FALLBACK;
+	return pagectl_insert_pfn_pmd(vmf, page_to_pfn(b->pages[pgoff]),
+				      vmf->flags & FAULT_FLAG_WRITE);
+}
+
+static const struct vm_operations_struct pagectl_buf_huge_vm_ops = {
+	.open		= pagectl_buf_vma_open,
+	.close		= pagectl_buf_vma_close,
+	.fault		= pagectl_buf_pfn_fault,
+	.huge_fault	= pagectl_buf_huge_fault,
+};
+
+/*
+ * Nothing is mapped until it is touched. VM_HUGEPAGE lets the fault path
+ * try ->huge_fault() when THP is in "madvise" mode.
+ */
+static int pagectl_buf_mmap_huge(struct vm_area_struct *vma)
+{
+	vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_HUGEPAGE);
+	vma->vm_ops = &pagectl_buf_huge_vm_ops;
+	return 0;
+}
+#else
+static int pagectl_buf_mmap_huge(struct vm_area_struct *vma)
+{
+	/* BUF_CREATE refuses HUGE here. */
+	return -EOPNOTSUPP;
+}
+#endif
+
 static int pagectl_buf_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct pagectl_buf *b = file->private_data;
@@ -337,23 +452,16 @@ static int pagectl_buf_mmap(struct file *file, struct vm_area_struct *vma)
 	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP |
 		     (b->flags & PAGECTL_BUF_DONTCOPY ? VM_DONTCOPY : 0));
 
-	if (b->flags & PAGECTL_BUF_CONTIG) {
-		/* Once over the whole VMA: 6.16+ tracks the range per VMA. */
-		ret = remap_pfn_range(vma, vma->vm_start,
-				      page_to_pfn(b->pages[vma->vm_pgoff]),
-				      npages << PAGE_SHIFT, vma->vm_page_prot);
-	} else {
-		unsigned long left = npages;
-
-		ret = vm_insert_pages(vma, vma->vm_start,
-				      b->pages + vma->vm_pgoff, &left);
-	}
+	if (b->flags & PAGECTL_BUF_HUGE)
+		ret = pagectl_buf_mmap_huge(vma);
+	else if (b->flags & PAGECTL_BUF_CONTIG)
+		ret = pagectl_buf_mmap_contig(b, vma);
+	else
+		ret = pagectl_buf_mmap_pages(b, vma);
 	/* The kernel unmaps what was mapped; the VMA never had our hooks. */
 	if (ret)
 		return ret;
 
-	vma->vm_ops = b->flags & PAGECTL_BUF_CONTIG ? &pagectl_buf_contig_vm_ops :
-						     &pagectl_buf_pages_vm_ops;
 	vma->vm_private_data = b;
 	pagectl_buf_vma_open(vma);
 	return 0;
@@ -424,11 +532,13 @@ static unsigned long pagectl_buf_extent_end(struct pagectl_buf *b, unsigned long
 {
 	unsigned long n;
 
-	/* What the kind guarantees: the whole buffer, or one page. */
+	/* What the kind guarantees: the whole buffer, a block, or one page. */
 	if (b->flags & PAGECTL_BUF_CONTIG)
 		return b->npages;
 	if (!b->privileged)
-		return i + 1;
+		return b->flags & PAGECTL_BUF_HUGE ?
+		       round_down(i, PAGECTL_BUF_BLOCK_PAGES) + PAGECTL_BUF_BLOCK_PAGES :
+		       i + 1;
 	for (n = 1; i + n < b->npages; n++) {
 		struct page *p = b->pages[i + n];
 
@@ -447,7 +557,7 @@ static void pagectl_buf_fill_frame(struct pagectl_buf *b, unsigned long i,
 	memset(f, 0, sizeof(*f));
 	f->pfn = b->privileged ? page_to_pfn(page) : 0;
 	f->nid = page_to_nid(page);
-	f->size_shift = PAGE_SHIFT;
+	f->size_shift = b->flags & PAGECTL_BUF_HUGE ? PMD_SHIFT : PAGE_SHIFT;
 	f->zone = pagectl_zone(page);
 	f->flags = PAGECTL_PAGE_VALID | PAGECTL_PAGE_BUF;
 	f->refcount = page_ref_count(page);
@@ -597,7 +707,9 @@ static long pagectl_buf_ioctl(struct file *file, unsigned int cmd,
 
 static const char *pagectl_buf_kind(const struct pagectl_buf *b)
 {
-	return b->flags & PAGECTL_BUF_CONTIG ? "contig" : "pages";
+	if (b->flags & PAGECTL_BUF_CONTIG)
+		return "contig";
+	return b->flags & PAGECTL_BUF_HUGE ? "huge" : "pages";
 }
 
 static void pagectl_buf_show_fdinfo(struct seq_file *m, struct file *file)
@@ -628,6 +740,10 @@ static const struct file_operations pagectl_buf_fops = {
 	.unlocked_ioctl	= pagectl_buf_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 	.show_fdinfo	= pagectl_buf_show_fdinfo,
+#if PAGECTL_BUF_HUGE_SUPPORTED
+	/* 2 MiB-aligned addresses, so that huge buffers get PMD leaves. */
+	.get_unmapped_area = thp_get_unmapped_area,
+#endif
 };
 
 static enum hrtimer_restart pagectl_buf_timer_fn(struct hrtimer *timer)

@@ -130,9 +130,10 @@ struct pagectl_cmd_rule {
 		.reserved_len = sizeof_field(_struct, __reserved),		\
 	}
 
-/* The flags BUF_CREATE accepts. */
+/* The flags BUF_CREATE accepts: HUGE only where the kernel can map it. */
 #define PAGECTL_BUF_CREATE_FLAGS \
-	(PAGECTL_BUF_CONTIG | PAGECTL_BUF_RDONLY | PAGECTL_BUF_DONTCOPY)
+	(PAGECTL_BUF_CONTIG | PAGECTL_BUF_RDONLY | PAGECTL_BUF_DONTCOPY | \
+	 (PAGECTL_BUF_HUGE_SUPPORTED ? PAGECTL_BUF_HUGE : 0))
 
 /**
  * struct pagectl_pin_entry - one pin of a file

@@ -121,6 +121,8 @@ static int pagectl_get_info(struct pagectl_file *pf, void *cmd)
 	info->page_size = PAGE_SIZE;
 	info->features = PAGECTL_FEATURE_INFO | PAGECTL_FEATURE_PIN |
 			 PAGECTL_FEATURE_BUF | PAGECTL_FEATURE_TIMER;
+	if (PAGECTL_BUF_HUGE_SUPPORTED)
+		info->features |= PAGECTL_FEATURE_BUF_HUGE;
 	info->max_pin_pages = pagectl_max_pin_pages;
 	info->max_buf_bytes = pagectl_max_buf_bytes;
 	info->max_walk_records = 0;

@@ -62,6 +62,8 @@
  * @PAGECTL_FEATURE_WALK: WALK and WALK_RANGE
  * @PAGECTL_FEATURE_BUF: BUF_CREATE and buffer file descriptors
  * @PAGECTL_FEATURE_TIMER: TIMER (kernel writes into pinned or buffer memory)
+ * @PAGECTL_FEATURE_BUF_HUGE: %PAGECTL_BUF_HUGE buffers (kernels with special
+ *	PMD PFN mappings: 6.12 and later on x86-64)
  *
  * Only the values are ABI; the enum itself is never part of a struct.
  */
@@ -70,7 +72,8 @@ enum pagectl_feature {
 	PAGECTL_FEATURE_PIN	= 1 << 1,
 	PAGECTL_FEATURE_WALK	= 1 << 2,
 	PAGECTL_FEATURE_BUF	= 1 << 3,
-	PAGECTL_FEATURE_TIMER	= 1 << 4
+	PAGECTL_FEATURE_TIMER	= 1 << 4,
+	PAGECTL_FEATURE_BUF_HUGE = 1 << 5
 };
 
 /**
@@ -331,6 +334,12 @@ struct pagectl_timer {
 
 /** PAGECTL_BUF_CONTIG - one physically contiguous range, mapped by remap_pfn_range() */
 #define PAGECTL_BUF_CONTIG		0x1U
+/**
+ * PAGECTL_BUF_HUGE - 2 MiB blocks, each physically contiguous and 2 MiB
+ * aligned, mapped with PMD entries where the mapping allows; only with
+ * %PAGECTL_FEATURE_BUF_HUGE, otherwise EOPNOTSUPP
+ */
+#define PAGECTL_BUF_HUGE		0x2U
 /** PAGECTL_BUF_RDONLY - user space may only read: the fd is O_RDONLY */
 #define PAGECTL_BUF_RDONLY		0x4U
 /** PAGECTL_BUF_DONTCOPY - mappings are not inherited by fork() children */
@@ -342,9 +351,11 @@ struct pagectl_timer {
 /**
  * struct pagectl_buf_create - allocate a buffer and get an fd for it (PAGECTL_BUF_CREATE)
  * @size: sizeof(struct pagectl_buf_create)
- * @flags: %PAGECTL_BUF_*; without %PAGECTL_BUF_CONTIG the buffer is
- *	separate pages, mapped with struct-page semantics (vm_insert_pages())
- * @length: bytes, not 0; rounded up to a page
+ * @flags: %PAGECTL_BUF_*; without %PAGECTL_BUF_CONTIG or %PAGECTL_BUF_HUGE
+ *	the buffer is separate pages, mapped with struct-page semantics
+ *	(vm_insert_pages())
+ * @length: bytes, not 0; rounded up to a page; with %PAGECTL_BUF_HUGE a
+ *	multiple of 2 MiB
  * @node: NUMA node, or %PAGECTL_NODE_LOCAL
  * @fd: out: the new buffer file descriptor, close-on-exec
  * @alloc_length: out: bytes allocated (@length rounded up)
@@ -355,7 +366,9 @@ struct pagectl_timer {
  * cgroup and to the creating file's max_buf_bytes until it is freed. It lives
  * while its descriptor or any mapping of it exists.
  *
- * Errors: EINVAL (@length 0), EOVERFLOW (rounding @length up wraps), ENOSPC
+ * Errors: EINVAL (@length 0; %PAGECTL_BUF_HUGE with @length not a multiple
+ * of 2 MiB, or with %PAGECTL_BUF_CONTIG), EOVERFLOW (rounding @length up
+ * wraps), EOPNOTSUPP (%PAGECTL_BUF_HUGE without huge PFN mappings), ENOSPC
  * (over the file's max_buf_bytes), ENODEV (@node is not an online node with
  * memory), ENOMEM (out of memory on @node, or no contiguous range this
  * large), EMFILE (no free descriptor). A failed call leaves nothing behind.
@@ -394,7 +407,8 @@ struct pagectl_buf_create {
  * @__reserved: must be 0
  *
  * A %PAGECTL_BUF_CONTIG buffer is one extent. For a creator without
- * CAP_SYS_ADMIN the extents of a page buffer are single pages.
+ * CAP_SYS_ADMIN the extents of a page buffer are single pages, those of a
+ * %PAGECTL_BUF_HUGE buffer single 2 MiB blocks.
  *
  * Errors: EINVAL (@cursor beyond the buffer, @record_size smaller than the
  * record or larger than 4096), EFAULT (@records not writable).

@@ -189,7 +189,9 @@ FIXTURE_VARIANT_ADD(abi, buf_create) {
 	.feature = PAGECTL_FEATURE_BUF,
 	.size = sizeof(struct pagectl_buf_create),
 	.min_size = sizeof(struct pagectl_buf_create),
-	.valid_flags = PAGECTL_BUF_CONTIG | PAGECTL_BUF_RDONLY | PAGECTL_BUF_DONTCOPY,
+	/* HUGE is EOPNOTSUPP without its feature: buf_huge_test checks that. */
+	.valid_flags = PAGECTL_BUF_CONTIG | PAGECTL_BUF_HUGE | PAGECTL_BUF_RDONLY |
+		       PAGECTL_BUF_DONTCOPY,
 	.reserved_off = offsetof(struct pagectl_buf_create, __reserved),
 	.reserved_len = sizeof(((struct pagectl_buf_create *)0)->__reserved),
 	.init = init_buf_create_arg,
@@ -517,7 +519,7 @@ TEST_F(dev, info_reports_module)
 	EXPECT_TRUE(info.features & PAGECTL_FEATURE_INFO);
 	EXPECT_EQ(0, info.features & ~(__u64)(PAGECTL_FEATURE_INFO |
 		PAGECTL_FEATURE_PIN | PAGECTL_FEATURE_WALK | PAGECTL_FEATURE_BUF |
-		PAGECTL_FEATURE_TIMER));
+		PAGECTL_FEATURE_TIMER | PAGECTL_FEATURE_BUF_HUGE));
 	/* A limit is reported only with the feature it limits. */
 	EXPECT_EQ(!!(info.features & PAGECTL_FEATURE_PIN), !!info.max_pin_pages);
 	EXPECT_EQ(!!(info.features & PAGECTL_FEATURE_BUF), !!info.max_buf_bytes);

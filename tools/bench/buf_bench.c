@@ -3,17 +3,20 @@
  * buf_bench: what kernel buffers cost next to anonymous memory, in one run:
  *
  *   memcpy   user memcpy() bandwidth into a mapped page buffer, a mapped
- *            contiguous buffer and anonymous memory of the same size
- *            (populated first), and the ratio to anonymous memory;
+ *            contiguous buffer, a mapped huge buffer and anonymous memory
+ *            of the same size (populated first), and the ratio to
+ *            anonymous memory;
  *   map      the time to map and first-touch 256 MiB: one page buffer
  *            (vm_insert_pages() at mmap), 64 contiguous buffers of 4 MiB
  *            (remap_pfn_range(); the buddy allocator gives no larger
- *            piece), and anonymous memory (a page fault per page); the
- *            buffers' allocation (zeroing included) is reported apart;
+ *            piece), one huge buffer (a PMD fault per 2 MiB) and
+ *            anonymous memory (a page fault per page); the buffers'
+ *            allocation (zeroing included) is reported apart;
  *   transfer write() and read() on the buffer fd (the copy-based
  *            transfer) against memcpy() to and from its mapping.
  *
- * Figures are the median of several repetitions.
+ * Huge buffers are measured only where the module has them
+ * (PAGECTL_FEATURE_BUF_HUGE). Figures are the median of several repetitions.
  *
  * Copyright (C) 2026 The pagectl authors
  */
@@ -38,6 +41,7 @@
 #define REPS		5
 
 static struct pagectl *pc;
+static int have_huge;
 
 static double now_ns(void)
 {
@@ -124,6 +128,7 @@ static int bench_memcpy(void)
 	} kinds[] = {
 		{ "pages", 0, COPY_LEN },
 		{ "contig", PAGECTL_BUF_CONTIG, CONTIG },
+		{ "huge", PAGECTL_BUF_HUGE, COPY_LEN },
 	};
 	char *src = map_anon(COPY_LEN);
 	unsigned int k;
@@ -135,10 +140,16 @@ static int bench_memcpy(void)
 	printf("# %-7s %6s %9s %9s %7s\n", "kind", "MiB", "buffer", "anon", "ratio");
 	for (k = 0; k < ARRAY_SIZE(kinds); k++) {
 		size_t len = kinds[k].len;
-		int fd = new_buf(len, kinds[k].flags);
 		char *buf, *anon;
 		double b, a;
+		int fd;
 
+		if ((kinds[k].flags & PAGECTL_BUF_HUGE) && !have_huge) {
+			printf("  %-7s %6zu %9s %9s %7s\n", kinds[k].name, len / MIB,
+			       "-", "-", "-");
+			continue;
+		}
+		fd = new_buf(len, kinds[k].flags);
 		if (fd < 0)
 			return -1;
 		buf = map_fd(fd, len);
@@ -225,7 +236,13 @@ static int bench_map(void)
 		return -1;
 	printf("  %-30s %10lu %12.1f %12.1f\n", "contig (remap_pfn_range)",
 	       MAP_LEN / CONTIG, alloc_ms, map_ms);
-	printf("  %-30s %10s %12s %12s\n", "huge (PMD entries)", "-", "-", "-");
+	if (have_huge) {
+		if (map_bufs(PAGECTL_BUF_HUGE, 1, &alloc_ms, &map_ms))
+			return -1;
+		printf("  %-30s %10d %12.1f %12.1f\n", "huge (PMD entries)", 1, alloc_ms, map_ms);
+	} else {
+		printf("  %-30s %10s %12s %12s\n", "huge (PMD entries)", "-", "-", "-");
+	}
 	return 0;
 }
 
@@ -287,6 +304,7 @@ int main(void)
 		fprintf(stderr, "buf_bench: the module has no buffers\n");
 		return 1;
 	}
+	have_huge = !!(info.features & PAGECTL_FEATURE_BUF_HUGE);
 	if (bench_memcpy() || bench_map() || bench_transfer()) {
 		fprintf(stderr, "buf_bench: %s\n", strerror(errno));
 		return 1;

@@ -47,6 +47,8 @@ static void buf_usage(FILE *out)
 		"  -s, --size SIZE     bytes (default 1M; k, M, G)\n"
 		"  -c, --contig        one physically contiguous range (remap_pfn_range)\n"
 		"                      instead of separate pages (vm_insert_pages)\n"
+		"      --huge          2 MiB blocks mapped with PMD entries (SIZE a\n"
+		"                      multiple of 2M; kernels with feature buf_huge)\n"
 		"  -n, --node NODE     NUMA node (default: the caller's)\n"
 		"      --rdonly        a read-only buffer\n"
 		"      --dontcopy      mappings are not inherited by fork() children\n"
@@ -61,6 +63,7 @@ static int buf_parse(int argc, char **argv, struct buf_opts *o)
 	static const struct option opts[] = {
 		{ "size", required_argument, NULL, 's' },
 		{ "contig", no_argument, NULL, 'c' },
+		{ "huge", no_argument, NULL, 'G' },
 		{ "node", required_argument, NULL, 'n' },
 		{ "rdonly", no_argument, NULL, 'R' },
 		{ "dontcopy", no_argument, NULL, 'D' },
@@ -94,6 +97,9 @@ static int buf_parse(int argc, char **argv, struct buf_opts *o)
 				fprintf(stderr, "pagectl buf: bad node '%s'\n", optarg);
 				return -1;
 			}
+			break;
+		case 'G':
+			o->flags |= PAGECTL_BUF_HUGE;
 			break;
 		case 'R':
 			o->flags |= PAGECTL_BUF_RDONLY;
@@ -138,7 +144,9 @@ static int buf_parse(int argc, char **argv, struct buf_opts *o)
 
 static const char *buf_kind(__u32 flags)
 {
-	return flags & PAGECTL_BUF_CONTIG ? "contig" : "pages";
+	if (flags & PAGECTL_BUF_CONTIG)
+		return "contig";
+	return flags & PAGECTL_BUF_HUGE ? "huge" : "pages";
 }
 
 static void buf_print(const struct buf_opts *o, const struct pagectl_buf_info *info,

@@ -25,6 +25,7 @@ static const struct feature_name features[] = {
 	{ PAGECTL_FEATURE_WALK,  "walk" },
 	{ PAGECTL_FEATURE_BUF,   "buf" },
 	{ PAGECTL_FEATURE_TIMER, "timer" },
+	{ PAGECTL_FEATURE_BUF_HUGE, "buf_huge" },
 };
 
 static void print_usage(FILE *out)

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -138,6 +139,23 @@ TEST_F(create, contig_too_large_enomem)
 	/* No single allocation this large (beyond the buddy allocator's order). */
 	ASSERT_EQ(ENOMEM, buf_create(self->dev, 64UL << 20, PAGECTL_BUF_CONTIG,
 				     PAGECTL_NODE_LOCAL, &c));
+}
+
+TEST_F(create, no_free_descriptor_emfile)
+{
+	struct pagectl_buf_create c;
+	struct rlimit old, none;
+
+	/* With no descriptor left, BUF_CREATE is EMFILE and frees the buffer. */
+	ASSERT_EQ(0, getrlimit(RLIMIT_NOFILE, &old));
+	none = old;
+	none.rlim_cur = self->next_fd;
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &none));
+	ASSERT_EQ(EMFILE, buf_create(self->dev, LEN, 0, PAGECTL_NODE_LOCAL, &c));
+	ASSERT_EQ(EMFILE, buf_create(self->dev, LEN, PAGECTL_BUF_CONTIG,
+				     PAGECTL_NODE_LOCAL, &c));
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &old));
+	ASSERT_EQ(0, live_buffers());
 }
 
 TEST_F(create, result_not_writable_efault)

@@ -115,6 +115,7 @@ bench:
 	tools/vm/run --kernel debug61 -- /opt/pagectl/bench/pin_bench
 	tools/vm/run --kernel deb61 -- /opt/pagectl/bench/walk_bench
 	tools/vm/run --kernel deb72 -- /opt/pagectl/bench/walk_bench
+	tools/vm/run --kernel deb61 -- /opt/pagectl/bench/buf_bench
 
 # The kselftest harness and checkpatch come from linux-source, never from
 # this repository.

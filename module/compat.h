@@ -145,4 +145,45 @@ static inline unsigned long softleaf_to_pfn(softleaf_t entry)
 }
 #endif
 
+/* vm_flags became read-only behind vm_flags_set() and vm_flags_clear() (6.3). */
+#ifndef PAGECTL_HAVE_VM_FLAGS_SET
+static inline void vm_flags_set(struct vm_area_struct *vma, unsigned long flags)
+{
+	vma->vm_flags |= flags;
+}
+
+static inline void vm_flags_clear(struct vm_area_struct *vma, unsigned long flags)
+{
+	vma->vm_flags &= ~flags;
+}
+#endif
+
+/*
+ * Huge buffers need PMD leaves in a VM_PFNMAP VMA that are marked special,
+ * so that GUP-fast, fork and zap leave their frames alone, and a fault path
+ * that calls ->huge_fault() for such a VMA: both came with
+ * CONFIG_ARCH_SUPPORTS_PMD_PFNMAP (6.12 on x86-64). Without it, a huge buffer
+ * is EOPNOTSUPP.
+ */
+#if defined(CONFIG_ARCH_SUPPORTS_PMD_PFNMAP) && defined(CONFIG_TRANSPARENT_HUGEPAGE)
+#define PAGECTL_BUF_HUGE_SUPPORTED	1
+
+#include <linux/huge_mm.h>
+
+/* vmf_insert_pfn_pmd() took a pfn_t until pfn_t went away (7.x). */
+#ifdef PAGECTL_HAVE_INSERT_PFN_PMD_PFN
+#define pagectl_insert_pfn_pmd vmf_insert_pfn_pmd
+#else
+#include <linux/pfn_t.h>
+
+static inline vm_fault_t pagectl_insert_pfn_pmd(struct vm_fault *vmf,
+						unsigned long pfn, bool write)
+{
+	return vmf_insert_pfn_pmd(vmf, pfn_to_pfn_t(pfn), write);
+}
+#endif
+#else
+#define PAGECTL_BUF_HUGE_SUPPORTED	0
+#endif
+
 #endif /* _PAGECTL_COMPAT_H */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * pagectl: what the module holds, for people: /proc/pagectl (a summary),
- * /sys/kernel/debug/pagectl/pins (every pin of every open file) and
+ * /sys/kernel/debug/pagectl/pins (every pin of every open file),
+ * /sys/kernel/debug/pagectl/bufs (every live buffer) and
  * /sys/kernel/debug/pagectl/stats (time spent pinning, for benchmarks).
  *
  * Copyright (C) 2026 The pagectl authors
@@ -38,6 +39,7 @@ void pagectl_inspect_del(struct pagectl_file *pf)
 static int pagectl_summary_show(struct seq_file *m, void *v)
 {
 	unsigned long files = 0, pins = 0, pages = 0, timers = 0;
+	unsigned long bufs, buf_bytes, buf_maps;
 	struct pagectl_file *pf;
 
 	mutex_lock(&pagectl_files_lock);
@@ -48,6 +50,7 @@ static int pagectl_summary_show(struct seq_file *m, void *v)
 		timers += atomic_read(&pf->timers);
 	}
 	mutex_unlock(&pagectl_files_lock);
+	pagectl_bufs_summary(&bufs, &buf_bytes, &buf_maps);
 
 	seq_printf(m, "version:       %s\n", PAGECTL_VERSION);
 	seq_printf(m, "open files:    %lu\n", files);
@@ -56,6 +59,10 @@ static int pagectl_summary_show(struct seq_file *m, void *v)
 	seq_printf(m, "pinned kB:     %lu\n", pages << (PAGE_SHIFT - 10));
 	seq_printf(m, "timers:        %lu\n", timers);
 	seq_printf(m, "max pin pages: %lu per file\n", pagectl_max_pin_pages);
+	seq_printf(m, "buffers:       %lu\n", bufs);
+	seq_printf(m, "buffer kB:     %lu\n", buf_bytes >> 10);
+	seq_printf(m, "buffer maps:   %lu\n", buf_maps);
+	seq_printf(m, "max buf bytes: %lu per file\n", pagectl_max_buf_bytes);
 	return 0;
 }
 
@@ -86,6 +93,14 @@ static int pagectl_pins_show(struct seq_file *m, void *v)
 
 DEFINE_SHOW_ATTRIBUTE(pagectl_pins);
 
+static int pagectl_bufs_debug_show(struct seq_file *m, void *v)
+{
+	pagectl_bufs_show(m);
+	return 0;
+}
+
+DEFINE_SHOW_ATTRIBUTE(pagectl_bufs_debug);
+
 /* Cumulative time in pin_user_pages_fast() and unpin, since load. */
 static int pagectl_stats_show(struct seq_file *m, void *v)
 {
@@ -106,6 +121,7 @@ int pagectl_inspect_init(void)
 	/* debugfs is optional: its failure only loses the detailed view. */
 	pagectl_debugfs = debugfs_create_dir("pagectl", NULL);
 	debugfs_create_file("pins", 0400, pagectl_debugfs, NULL, &pagectl_pins_fops);
+	debugfs_create_file("bufs", 0400, pagectl_debugfs, NULL, &pagectl_bufs_debug_fops);
 	debugfs_create_file("stats", 0400, pagectl_debugfs, NULL, &pagectl_stats_fops);
 	return 0;
 }

@@ -22,6 +22,7 @@
 
 struct mm_struct;
 struct page;
+struct seq_file;
 
 /**
  * struct pagectl_file - state of one open file of /dev/pagectl
@@ -34,7 +35,11 @@ struct page;
  * @next_handle: cursor of the cyclic handle allocator
  * @pinned_pages: pages held by all pins of this file, for max_pin_pages
  * @npins: pins in @pins
- * @timers: armed timers
+ * @timers: armed timers, of pins and of buffers
+ * @buf_timers: &struct pagectl_buf_timer by buffer id
+ * @buf_timers_lock: serialises arming and disarming buffer timers
+ * @buf_bytes: bytes of live buffers created through this file, for
+ *	max_buf_bytes; buffers keep counting after the file is closed
  * @node: entry in the list of open files (inspect.c)
  */
 struct pagectl_file {
@@ -47,8 +52,88 @@ struct pagectl_file {
 	atomic_long_t pinned_pages;
 	atomic_long_t npins;
 	atomic_t timers;
+	struct xarray buf_timers;
+	struct mutex buf_timers_lock;	/* arming and disarming buf_timers */
+	atomic_long_t buf_bytes;
 	struct list_head node;
 };
+
+/**
+ * struct pagectl_buf - a kernel buffer user space maps
+ * @ref: held by the buffer's file, by every VMA that maps it and by every
+ *	armed timer; the last put frees the memory
+ * @pf: the file that created it (a reference): its bytes count against
+ *	that file's max_buf_bytes until the buffer is freed
+ * @id: unique id, for debugfs and fdinfo
+ * @flags: %PAGECTL_BUF_* it was created with
+ * @nid: the node asked for, %PAGECTL_NODE_LOCAL resolved
+ * @pid: thread group id of the creator, for debugfs
+ * @privileged: the creating file's opener had CAP_SYS_ADMIN: frames shown
+ * @npages: pages in @pages
+ * @pages: the memory, one page each; for %PAGECTL_BUF_CONTIG consecutive
+ *	frames of one allocation
+ * @nr_mappings: VMAs that map the buffer now
+ * @node: entry in the list of live buffers (buf.c)
+ */
+struct pagectl_buf {
+	struct kref ref;
+	struct pagectl_file *pf;
+	u64 id;
+	u32 flags;
+	int nid;
+	pid_t pid;
+	bool privileged;
+	unsigned long npages;
+	struct page **pages;
+	atomic_t nr_mappings;
+	struct list_head node;
+};
+
+/**
+ * struct pagectl_buf_create_cmd - BUF_CREATE as the dispatcher holds it
+ * @arg: the caller's struct, validated
+ * @file: the new buffer's file, from pagectl_buf_create() until it is
+ *	installed at @arg.fd or dropped
+ */
+struct pagectl_buf_create_cmd {
+	struct pagectl_buf_create arg;
+	struct file *file;
+};
+
+/**
+ * struct pagectl_cmd_rule - the argument rules of one ioctl command
+ * @size: the kernel's size of the command's struct
+ * @min_size: the size of the struct's first version; smaller is -EINVAL
+ * @ioctl_num: the full ioctl number, to reject a matching number of
+ *	another type or direction
+ * @valid_flags: flags this kernel knows; any other bit is -EOPNOTSUPP
+ * @reserved_off: offset of the struct's __reserved field
+ * @reserved_len: its length; any non-zero byte there is -EINVAL
+ */
+struct pagectl_cmd_rule {
+	unsigned int size;
+	unsigned int min_size;
+	unsigned int ioctl_num;
+	u32 valid_flags;
+	unsigned int reserved_off;
+	unsigned int reserved_len;
+};
+
+/* Every command struct names its reserved field __reserved. */
+#define PAGECTL_CMD_RULE(_ioctl, _struct, _last, _flags)			\
+	{									\
+		.size = sizeof(_struct),					\
+		.min_size = offsetofend(_struct, _last),			\
+		.ioctl_num = _ioctl,						\
+		.valid_flags = _flags,						\
+		.reserved_off = offsetof(_struct, __reserved),			\
+		.reserved_len = sizeof_field(_struct, __reserved),		\
+	}
+
+/* The flags BUF_CREATE accepts: HUGE only where the kernel can map it. */
+#define PAGECTL_BUF_CREATE_FLAGS \
+	(PAGECTL_BUF_CONTIG | PAGECTL_BUF_RDONLY | PAGECTL_BUF_DONTCOPY | \
+	 (PAGECTL_BUF_HUGE_SUPPORTED ? PAGECTL_BUF_HUGE : 0))
 
 /**
  * struct pagectl_pin_entry - one pin of a file
@@ -92,6 +177,7 @@ struct pagectl_pin_entry {
 
 extern unsigned long pagectl_max_pin_pages;
 extern unsigned int pagectl_max_walk_records;
+extern unsigned long pagectl_max_buf_bytes;
 extern atomic64_t pagectl_stat_pin_ns, pagectl_stat_pin_pages;
 extern atomic64_t pagectl_stat_unpin_ns, pagectl_stat_unpin_pages;
 
@@ -102,6 +188,8 @@ int pagectl_put_record(void __user *out, const void *rec, size_t len,
 /* page.c */
 u32 pagectl_zone(struct page *page);
 u32 pagectl_page_flags(struct page *page);
+int pagectl_cmd_copy_in(const struct pagectl_cmd_rule *rule, void *kbuf,
+			void __user *uarg, u32 *user_size);
 
 /* pin.c */
 void pagectl_pins_init(struct pagectl_file *pf);
@@ -115,6 +203,19 @@ int pagectl_timer(struct pagectl_file *pf, void *cmd);
 /* walk.c */
 int pagectl_walk(struct pagectl_file *pf, void *cmd);
 int pagectl_walk_range(struct pagectl_file *pf, void *cmd);
+/* buf.c */
+int pagectl_buf_create(struct pagectl_file *pf, void *cmd);
+void pagectl_buf_create_undo(struct pagectl_file *pf, void *cmd);
+void pagectl_buf_create_commit(struct pagectl_file *pf, void *cmd);
+int pagectl_buf_timer(struct pagectl_file *pf, struct pagectl_timer *arg);
+void pagectl_buf_timers_init(struct pagectl_file *pf);
+void pagectl_buf_timers_release(struct pagectl_file *pf);
+void pagectl_bufs_summary(unsigned long *nbufs, unsigned long *bytes,
+			  unsigned long *mappings);
+void pagectl_bufs_show(struct seq_file *m);
+
+/* The largest record size a caller may ask for (pins, buffers, walks). */
+#define PAGECTL_RECORD_MAX	4096
 
 /* inspect.c */
 int pagectl_inspect_init(void);

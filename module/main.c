@@ -43,6 +43,10 @@ MODULE_PARM_DESC(max_pin_pages, "Pages one open file may hold pinned (default 10
 unsigned int pagectl_max_walk_records = 65536;
 module_param_named(max_walk_records, pagectl_max_walk_records, uint, 0444);
 MODULE_PARM_DESC(max_walk_records, "Records one WALK_RANGE call returns at most (default 65536)");
+unsigned long pagectl_max_buf_bytes = 1UL << 30;
+module_param_named(max_buf_bytes, pagectl_max_buf_bytes, ulong, 0444);
+MODULE_PARM_DESC(max_buf_bytes,
+		 "Bytes of live buffers one open file may create (default 1073741824)");
 
 /* Every command's argument struct, so the dispatcher can hold any of them. */
 union pagectl_cmd_buffer {
@@ -53,44 +57,66 @@ union pagectl_cmd_buffer {
 	struct pagectl_timer timer;
 	struct pagectl_walk walk;
 	struct pagectl_walk_range walk_range;
+	struct pagectl_buf_create_cmd buf_create;
 };
 
 /**
  * struct pagectl_ioctl_op - one command of the dispatcher table
- * @size: the kernel's size of the command's struct
- * @min_size: the size of the struct's first version; smaller is -EINVAL
- * @ioctl_num: the full ioctl number, to reject a matching number of
- *	another type or direction
- * @valid_flags: flags this kernel knows; any other bit is -EOPNOTSUPP
- * @reserved_off: offset of the struct's __reserved field
- * @reserved_len: its length; any non-zero byte there is -EINVAL
+ * @rule: the argument rules of the command
  * @execute: the handler; on success the struct is copied back to the caller
  * @undo: if set, called when that copy fails, to take back what @execute
  *	made: the caller never learnt of it
+ * @commit: if set, called once the copy has succeeded, to publish what
+ *	@execute made (a new descriptor is installed only then)
  */
 struct pagectl_ioctl_op {
-	unsigned int size;
-	unsigned int min_size;
-	unsigned int ioctl_num;
-	u32 valid_flags;
-	unsigned int reserved_off;
-	unsigned int reserved_len;
+	struct pagectl_cmd_rule rule;
 	int (*execute)(struct pagectl_file *pf, void *cmd);
 	void (*undo)(struct pagectl_file *pf, void *cmd);
+	void (*commit)(struct pagectl_file *pf, void *cmd);
 };
 
-/* Every command struct names its reserved field __reserved. */
 #define PAGECTL_OP(_ioctl, _fn, _undo, _struct, _last, _flags)		\
 	{									\
-		.size = sizeof(_struct),					\
-		.min_size = offsetofend(_struct, _last),			\
-		.ioctl_num = _ioctl,						\
-		.valid_flags = _flags,						\
-		.reserved_off = offsetof(_struct, __reserved),			\
-		.reserved_len = sizeof_field(_struct, __reserved),		\
+		.rule = PAGECTL_CMD_RULE(_ioctl, _struct, _last, _flags),	\
 		.execute = _fn,							\
 		.undo = _undo,							\
 	}
+
+/**
+ * pagectl_cmd_copy_in() - apply the argument rules of a command
+ * @rule: the command's rules
+ * @kbuf: room for the command's struct, at least @rule->size bytes
+ * @uarg: the caller's argument pointer
+ * @user_size: out: the size the caller gave
+ *
+ * Steps 2 to 6 of the dispatcher (docs/abi.md, section 1.3).
+ *
+ * Return: 0 with a validated struct in @kbuf, or the step's negative errno.
+ */
+int pagectl_cmd_copy_in(const struct pagectl_cmd_rule *rule, void *kbuf,
+			void __user *uarg, u32 *user_size)
+{
+	u32 flags;
+	int ret;
+
+	if (get_user(*user_size, (u32 __user *)uarg))
+		return -EFAULT;
+	if (*user_size < rule->min_size)
+		return -EINVAL;
+	/* Zero-fills a short struct; -E2BIG for a non-zero tail we don't know. */
+	ret = copy_struct_from_user(kbuf, rule->size, uarg, *user_size);
+	if (ret)
+		return ret;
+
+	/* Every struct starts with __u32 size, __u32 flags. */
+	memcpy(&flags, (u8 *)kbuf + sizeof(u32), sizeof(flags));
+	if (flags & ~rule->valid_flags)
+		return -EOPNOTSUPP;
+	if (memchr_inv((u8 *)kbuf + rule->reserved_off, 0, rule->reserved_len))
+		return -EINVAL;
+	return 0;
+}
 
 static int pagectl_get_info(struct pagectl_file *pf, void *cmd)
 {
@@ -99,9 +125,12 @@ static int pagectl_get_info(struct pagectl_file *pf, void *cmd)
 	info->abi_version = PAGECTL_ABI_VERSION;
 	info->page_size = PAGE_SIZE;
 	info->features = PAGECTL_FEATURE_INFO | PAGECTL_FEATURE_PIN |
-			 PAGECTL_FEATURE_WALK | PAGECTL_FEATURE_TIMER;
+			 PAGECTL_FEATURE_WALK | PAGECTL_FEATURE_BUF |
+			 PAGECTL_FEATURE_TIMER;
+	if (PAGECTL_BUF_HUGE_SUPPORTED)
+		info->features |= PAGECTL_FEATURE_BUF_HUGE;
 	info->max_pin_pages = pagectl_max_pin_pages;
-	info->max_buf_bytes = 0;
+	info->max_buf_bytes = pagectl_max_buf_bytes;
 	info->max_walk_records = pagectl_max_walk_records;
 	strscpy_pad(info->version, PAGECTL_VERSION, sizeof(info->version));
 	return 0;
@@ -148,9 +177,17 @@ static const struct pagectl_ioctl_op pagectl_ioctl_ops[] = {
 		PAGECTL_OP(PAGECTL_WALK_RANGE, pagectl_walk_range, NULL,
 			   struct pagectl_walk_range, next,
 			   PAGECTL_WALK_PID | PAGECTL_WALK_PAGE_STATE),
+	[PAGECTL_CMD_BUF_CREATE - PAGECTL_CMD_BASE] = {
+		.rule = PAGECTL_CMD_RULE(PAGECTL_BUF_CREATE, struct pagectl_buf_create,
+					 __reserved, PAGECTL_BUF_CREATE_FLAGS),
+		.execute = pagectl_buf_create,
+		.undo = pagectl_buf_create_undo,
+		.commit = pagectl_buf_create_commit,
+	},
 	[PAGECTL_CMD_TIMER - PAGECTL_CMD_BASE] =
 		PAGECTL_OP(PAGECTL_TIMER, pagectl_timer, NULL,
-			   struct pagectl_timer, __reserved, PAGECTL_TIMER_DISARM),
+			   struct pagectl_timer, __reserved,
+			   PAGECTL_TIMER_BUF | PAGECTL_TIMER_DISARM),
 };
 
 static long pagectl_ioctl(struct file *filp, unsigned int cmd,
@@ -161,7 +198,7 @@ static long pagectl_ioctl(struct file *filp, unsigned int cmd,
 	const struct pagectl_ioctl_op *op;
 	union pagectl_cmd_buffer buf;
 	unsigned int nr = _IOC_NR(cmd);
-	u32 user_size, flags;
+	u32 user_size;
 	int ret;
 
 	if (_IOC_TYPE(cmd) != PAGECTL_TYPE || nr < PAGECTL_CMD_BASE ||
@@ -169,33 +206,22 @@ static long pagectl_ioctl(struct file *filp, unsigned int cmd,
 		return -ENOTTY;
 	op = &pagectl_ioctl_ops[nr - PAGECTL_CMD_BASE];
 	/* A hole in the table, or the right number with the wrong type bits. */
-	if (!op->execute || op->ioctl_num != cmd)
+	if (!op->execute || op->rule.ioctl_num != cmd)
 		return -ENOTTY;
 
-	if (get_user(user_size, (u32 __user *)uarg))
-		return -EFAULT;
-	if (user_size < op->min_size)
-		return -EINVAL;
-	/* Zero-fills a short struct; -E2BIG for a non-zero tail we don't know. */
-	ret = copy_struct_from_user(&buf, op->size, uarg, user_size);
+	ret = pagectl_cmd_copy_in(&op->rule, &buf, uarg, &user_size);
 	if (ret)
 		return ret;
-
-	/* Every struct starts with __u32 size, __u32 flags. */
-	memcpy(&flags, (u8 *)&buf + sizeof(u32), sizeof(flags));
-	if (flags & ~op->valid_flags)
-		return -EOPNOTSUPP;
-	if (memchr_inv((u8 *)&buf + op->reserved_off, 0, op->reserved_len))
-		return -EINVAL;
-
 	ret = op->execute(pf, &buf);
 	if (ret)
 		return ret;
-	if (copy_to_user(uarg, &buf, min_t(u32, user_size, op->size))) {
+	if (copy_to_user(uarg, &buf, min_t(u32, user_size, op->rule.size))) {
 		if (op->undo)
 			op->undo(pf, &buf);
 		return -EFAULT;
 	}
+	if (op->commit)
+		op->commit(pf, &buf);
 	return 0;
 }
 
@@ -248,6 +274,7 @@ static int pagectl_open(struct inode *inode, struct file *filp)
 	/* Decided once, from the opener's credentials, as pagemap does. */
 	pf->privileged = file_ns_capable(filp, &init_user_ns, CAP_SYS_ADMIN);
 	pagectl_pins_init(pf);
+	pagectl_buf_timers_init(pf);
 	pagectl_inspect_add(pf);
 	/* misc_open() left the miscdevice here; the file owns pf from now on. */
 	filp->private_data = pf;
@@ -260,6 +287,7 @@ static int pagectl_release(struct inode *inode, struct file *filp)
 
 	pagectl_inspect_del(pf);
 	pagectl_pins_release(pf);
+	pagectl_buf_timers_release(pf);
 	pagectl_file_put(pf);
 	return 0;
 }

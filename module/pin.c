@@ -26,9 +26,6 @@
 /* Pages pinned per pin_user_pages_fast() call, between cond_resched()s. */
 #define PAGECTL_PIN_BATCH	16384UL
 
-/* The largest record size a caller may ask for; the rest is zero-filled. */
-#define PAGECTL_RECORD_MAX	4096
-
 /* Time spent in the kernel's own pin and unpin calls, for benchmarks. */
 atomic64_t pagectl_stat_pin_ns, pagectl_stat_pin_pages;
 atomic64_t pagectl_stat_unpin_ns, pagectl_stat_unpin_pages;
@@ -387,7 +384,7 @@ out:
 }
 
 /**
- * pagectl_timer() - PAGECTL_TIMER: arm or disarm a pin's counter timer
+ * pagectl_timer() - PAGECTL_TIMER: arm or disarm a pin's or buffer's counter timer
  * @pf: the file
  * @cmd: &struct pagectl_timer
  *
@@ -402,6 +399,8 @@ int pagectl_timer(struct pagectl_file *pf, void *cmd)
 
 	if (disarm && (arg->offset || arg->period_ns))
 		return -EINVAL;
+	if (arg->flags & PAGECTL_TIMER_BUF)
+		return pagectl_buf_timer(pf, arg);
 	e = pagectl_pin_get(pf, arg->target);
 	if (!e)
 		return -ENOENT;

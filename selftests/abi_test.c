@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <setjmp.h>
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,7 @@
 
 FIXTURE(abi) {
 	int fd;
+	int dev;
 	__u8 *arg;
 };
 
@@ -44,7 +46,7 @@ FIXTURE(abi) {
  * it (the variant is skipped without); size, min_size: the struct now and in
  * its first version; valid_flags: flags a valid call may carry;
  * reserved_off/len: the reserved field; init: fills a valid argument (NULL:
- * all zeros is valid).
+ * all zeros is valid); on_buf: the command is issued on a buffer fd.
  */
 FIXTURE_VARIANT(abi) {
 	unsigned long cmd;
@@ -55,6 +57,7 @@ FIXTURE_VARIANT(abi) {
 	unsigned int reserved_off;
 	unsigned int reserved_len;
 	void (*init)(void *arg);
+	bool on_buf;
 };
 
 /*
@@ -132,6 +135,23 @@ static void init_walk_range_arg(void *arg)
 	wr->max_records = 4;
 }
 
+/* A page on the caller's node; every successful call makes a new fd. */
+static void init_buf_create_arg(void *arg)
+{
+	struct pagectl_buf_create *c = arg;
+
+	c->length = INIT_PAGE_SIZE;
+	c->node = PAGECTL_NODE_LOCAL;
+}
+
+/* Fill the first word of the buffer. */
+static void init_buf_fill_arg(void *arg)
+{
+	struct pagectl_buf_fill *f = arg;
+
+	f->length = 8;
+}
+
 FIXTURE_VARIANT_ADD(abi, get_info) {
 	.cmd = PAGECTL_GET_INFO,
 	.feature = PAGECTL_FEATURE_INFO,
@@ -198,16 +218,51 @@ FIXTURE_VARIANT_ADD(abi, walk_range) {
 	.init = init_walk_range_arg,
 };
 
-/* valid_flags keeps DISARM out of the unknown-flag loop: bit 0 must be refused. */
 FIXTURE_VARIANT_ADD(abi, timer) {
 	.cmd = PAGECTL_TIMER,
 	.feature = PAGECTL_FEATURE_TIMER,
 	.size = sizeof(struct pagectl_timer),
 	.min_size = sizeof(struct pagectl_timer),
-	.valid_flags = PAGECTL_TIMER_DISARM,
+	.valid_flags = PAGECTL_TIMER_BUF | PAGECTL_TIMER_DISARM,
 	.reserved_off = offsetof(struct pagectl_timer, __reserved),
 	.reserved_len = sizeof(((struct pagectl_timer *)0)->__reserved),
 	.init = init_timer_arg,
+};
+
+FIXTURE_VARIANT_ADD(abi, buf_create) {
+	.cmd = PAGECTL_BUF_CREATE,
+	.feature = PAGECTL_FEATURE_BUF,
+	.size = sizeof(struct pagectl_buf_create),
+	.min_size = sizeof(struct pagectl_buf_create),
+	/* HUGE is EOPNOTSUPP without its feature: buf_huge_test checks that. */
+	.valid_flags = PAGECTL_BUF_CONTIG | PAGECTL_BUF_HUGE | PAGECTL_BUF_RDONLY |
+		       PAGECTL_BUF_DONTCOPY,
+	.reserved_off = offsetof(struct pagectl_buf_create, __reserved),
+	.reserved_len = sizeof(((struct pagectl_buf_create *)0)->__reserved),
+	.init = init_buf_create_arg,
+};
+
+FIXTURE_VARIANT_ADD(abi, buf_info) {
+	.cmd = PAGECTL_BUF_INFO,
+	.feature = PAGECTL_FEATURE_BUF,
+	.size = sizeof(struct pagectl_buf_info),
+	.min_size = sizeof(struct pagectl_buf_info),
+	.valid_flags = PAGECTL_DESCRIBE_EXTENTS,
+	.reserved_off = offsetof(struct pagectl_buf_info, __reserved),
+	.reserved_len = sizeof(((struct pagectl_buf_info *)0)->__reserved),
+	.on_buf = true,
+};
+
+FIXTURE_VARIANT_ADD(abi, buf_fill) {
+	.cmd = PAGECTL_BUF_FILL,
+	.feature = PAGECTL_FEATURE_BUF,
+	.size = sizeof(struct pagectl_buf_fill),
+	.min_size = sizeof(struct pagectl_buf_fill),
+	.valid_flags = PAGECTL_FILL_INDEX,
+	.reserved_off = offsetof(struct pagectl_buf_fill, __reserved),
+	.reserved_len = sizeof(((struct pagectl_buf_fill *)0)->__reserved),
+	.init = init_buf_fill_arg,
+	.on_buf = true,
 };
 
 /* A valid argument of user size @size, with the tail beyond the struct zeroed. */
@@ -231,13 +286,24 @@ FIXTURE_SETUP(abi)
 {
 	struct pagectl_info info = { .size = sizeof(info) };
 
-	self->fd = open("/dev/pagectl", O_RDWR | O_CLOEXEC);
+	self->dev = open("/dev/pagectl", O_RDWR | O_CLOEXEC);
+	self->fd = self->dev;
 	if (self->fd < 0)
 		SETUP_SKIP("/dev/pagectl: %s (module not loaded?)", strerror(errno));
 	ASSERT_EQ(0, ioctl(self->fd, PAGECTL_GET_INFO, &info));
 	if (!(info.features & variant->feature))
 		SETUP_SKIP("the module does not implement this command");
-	init_fd = self->fd;
+	init_fd = self->dev;
+	if (variant->on_buf) {
+		struct pagectl_buf_create c = {
+			.size = sizeof(c),
+			.length = INIT_PAGE_SIZE,
+			.node = PAGECTL_NODE_LOCAL,
+		};
+
+		ASSERT_EQ(0, ioctl(self->dev, PAGECTL_BUF_CREATE, &c));
+		self->fd = c.fd;
+	}
 	init_page = mmap(NULL, INIT_PAGE_SIZE, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, init_page);
@@ -249,8 +315,10 @@ FIXTURE_SETUP(abi)
 FIXTURE_TEARDOWN(abi)
 {
 	free(self->arg);
-	if (self->fd >= 0)
+	if (self->fd != self->dev)
 		close(self->fd);
+	if (self->dev >= 0)
+		close(self->dev);
 }
 
 TEST_F(abi, exact_size_accepted)
@@ -445,6 +513,39 @@ TEST_F(dev, unknown_command_enotty)
 	ASSERT_EQ(ENOTTY, errno);
 }
 
+TEST_F(dev, buffer_fd_unknown_command_enotty)
+{
+	struct pagectl_buf_create c = {
+		.size = sizeof(c),
+		.length = 4096,
+		.node = PAGECTL_NODE_LOCAL,
+	};
+	struct pagectl_info info = { .size = sizeof(info) };
+	__u64 arg[64] = { 0 };
+	unsigned int nr;
+
+	ASSERT_EQ(0, ioctl(self->fd, PAGECTL_GET_INFO, &info));
+	if (!(info.features & PAGECTL_FEATURE_BUF))
+		SKIP(return, "the module has no buffers");
+	ASSERT_EQ(0, ioctl(self->fd, PAGECTL_BUF_CREATE, &c));
+
+	/* A buffer fd knows its two commands only, none of /dev/pagectl's. */
+	for (nr = 0; nr < 0x100; nr++) {
+		if (nr == PAGECTL_BUF_CMD_INFO || nr == PAGECTL_BUF_CMD_FILL)
+			continue;
+		arg[0] = sizeof(arg);
+		EXPECT_EQ(-1, ioctl(c.fd, _IO(PAGECTL_TYPE, nr), arg)) {
+			TH_LOG("command %#x accepted", nr);
+		}
+		EXPECT_EQ(ENOTTY, errno) {
+			TH_LOG("command %#x", nr);
+		}
+	}
+	ASSERT_EQ(-1, ioctl(c.fd, FIONREAD, arg));
+	ASSERT_EQ(ENOTTY, errno);
+	close(c.fd);
+}
+
 TEST_F(dev, info_reports_module)
 {
 	struct pagectl_info info = { .size = sizeof(info) };
@@ -463,7 +564,7 @@ TEST_F(dev, info_reports_module)
 	EXPECT_TRUE(info.features & PAGECTL_FEATURE_INFO);
 	EXPECT_EQ(0, info.features & ~(__u64)(PAGECTL_FEATURE_INFO |
 		PAGECTL_FEATURE_PIN | PAGECTL_FEATURE_WALK | PAGECTL_FEATURE_BUF |
-		PAGECTL_FEATURE_TIMER));
+		PAGECTL_FEATURE_TIMER | PAGECTL_FEATURE_BUF_HUGE));
 	/* A limit is reported only with the feature it limits. */
 	EXPECT_EQ(!!(info.features & PAGECTL_FEATURE_PIN), !!info.max_pin_pages);
 	EXPECT_EQ(!!(info.features & PAGECTL_FEATURE_BUF), !!info.max_buf_bytes);

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <pagectl.h>
@@ -68,6 +69,54 @@ TEST(get_info)
 	EXPECT_EQ(sysconf(_SC_PAGESIZE), info.page_size);
 	EXPECT_TRUE(info.features & PAGECTL_FEATURE_INFO);
 	pagectl_close(pc);
+}
+
+TEST(buffers)
+{
+	struct pagectl_buf_create c = { .length = 8192, .node = PAGECTL_NODE_LOCAL };
+	struct pagectl_frame f[2];
+	struct pagectl_buf_info info = {
+		.records = (__u64)(unsigned long)f,
+		.record_size = sizeof(f[0]),
+		.max_records = 2,
+	};
+	struct pagectl_info pi;
+	struct pagectl *pc;
+	__u64 *p, ticks;
+	int fd, ret;
+
+	ret = pagectl_open(NULL, &pc);
+	if (ret == -ENOENT)
+		SKIP(return, "module not loaded");
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(0, pagectl_get_info(pc, &pi));
+	if (!(pi.features & PAGECTL_FEATURE_BUF))
+		SKIP(return, "the module has no buffers");
+
+	/* create returns the new descriptor; the buffer outlives the handle. */
+	fd = pagectl_buf_create(pc, &c);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(sizeof(c), c.size);
+	ASSERT_EQ(0, pagectl_buf_map(fd, 0, 8192, PROT_READ | PROT_WRITE, (void **)&p));
+
+	/* fill is 0, info the number of records, the timer arms and disarms. */
+	ASSERT_EQ(0, pagectl_buf_fill(fd, 0, 8192, 42, 0));
+	ASSERT_EQ(42, p[1023]);
+	ASSERT_EQ(2, pagectl_buf_info(fd, &info));
+	ASSERT_EQ(8192, info.length);
+	ASSERT_EQ(0, pagectl_buf_timer_arm(pc, fd, 8, 1000000));
+	ASSERT_EQ(0, pagectl_buf_timer_disarm(pc, fd, &ticks));
+
+	/* Errors are negative errnos. */
+	ASSERT_EQ(-EINVAL, pagectl_buf_fill(fd, 4, 8, 0, 0));
+	ASSERT_EQ(-EINVAL, pagectl_buf_map(fd, 8192, 4096, PROT_READ, (void **)&p));
+	ASSERT_EQ(-EBADF, pagectl_buf_timer_arm(pc, -1, 0, 1000000));
+	c.length = 0;
+	ASSERT_EQ(-EINVAL, pagectl_buf_create(pc, &c));
+	pagectl_close(pc);
+	ASSERT_EQ(42, p[0]);
+	ASSERT_EQ(0, munmap(p, 8192));
+	close(fd);
 }
 
 TEST_HARNESS_MAIN

@@ -11,6 +11,8 @@
 #ifndef _PAGECTL_H
 #define _PAGECTL_H
 
+#include <stddef.h>
+
 #include <linux/pagectl.h>
 
 #ifdef __cplusplus
@@ -142,6 +144,77 @@ int pagectl_walk(struct pagectl *pc, struct pagectl_walk *arg);
  * Return: the number of records written, or a negative errno.
  */
 int pagectl_walk_range(struct pagectl *pc, struct pagectl_walk_range *arg);
+
+/**
+ * pagectl_buf_create() - allocate a kernel buffer and get a descriptor for it
+ * @pc: the handle
+ * @arg: in: length, node (or %PAGECTL_NODE_LOCAL), flags (%PAGECTL_BUF_*);
+ *	out: fd, alloc_length, id. The library sets size.
+ *
+ * The buffer lives while its descriptor (close-on-exec) or a mapping of it
+ * exists, even after pagectl_close().
+ *
+ * Return: the buffer's descriptor, or a negative errno (see &struct
+ * pagectl_buf_create).
+ */
+int pagectl_buf_create(struct pagectl *pc, struct pagectl_buf_create *arg);
+
+/**
+ * pagectl_buf_map() - map a buffer, shared
+ * @buf_fd: the buffer's descriptor
+ * @offset: byte offset in the buffer, a multiple of the page size
+ * @length: bytes to map
+ * @prot: PROT_READ, optionally with PROT_WRITE
+ * @addr: on success, the address of the mapping; unmap it with munmap(2)
+ *
+ * Return: 0 or a negative errno from mmap(2).
+ */
+int pagectl_buf_map(int buf_fd, __u64 offset, size_t length, int prot, void **addr);
+
+/**
+ * pagectl_buf_info() - a buffer's length, node, mappings and frames
+ * @buf_fd: the buffer's descriptor
+ * @arg: in: cursor, records, record_size, max_records, flags
+ *	(%PAGECTL_DESCRIBE_EXTENTS); out: the rest. The library sets size.
+ *
+ * Return: the number of records written, or a negative errno.
+ */
+int pagectl_buf_info(int buf_fd, struct pagectl_buf_info *arg);
+
+/**
+ * pagectl_buf_fill() - have the kernel write a pattern into a buffer
+ * @buf_fd: the buffer's descriptor
+ * @offset: byte offset, a multiple of 8
+ * @length: bytes, a multiple of 8, not 0
+ * @pattern: the 64-bit word to store
+ * @flags: %PAGECTL_FILL_INDEX to store @pattern plus the word's index
+ *
+ * Return: 0 or a negative errno.
+ */
+int pagectl_buf_fill(int buf_fd, __u64 offset, __u64 length, __u64 pattern,
+		     __u32 flags);
+
+/**
+ * pagectl_buf_timer_arm() - have the kernel count in a buffer
+ * @pc: the handle whose file owns the timer
+ * @buf_fd: the buffer's descriptor
+ * @offset: byte offset of the 64-bit counter, a multiple of 8
+ * @period_ns: the counter goes up by one every @period_ns
+ *
+ * Return: 0 or a negative errno (see &struct pagectl_timer).
+ */
+int pagectl_buf_timer_arm(struct pagectl *pc, int buf_fd, __u64 offset,
+			  __u64 period_ns);
+
+/**
+ * pagectl_buf_timer_disarm() - stop a buffer's counter timer
+ * @pc: the handle that armed it
+ * @buf_fd: the buffer's descriptor
+ * @ticks: if not NULL, the increments the timer made
+ *
+ * Return: 0 or a negative errno.
+ */
+int pagectl_buf_timer_disarm(struct pagectl *pc, int buf_fd, __u64 *ticks);
 
 /**
  * pagectl_strerror() - a message for a negative errno returned by the library

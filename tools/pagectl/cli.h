@@ -23,5 +23,6 @@ int cli_parse_size(const char *s, unsigned long long *out);
 int cmd_pin(int argc, char **argv);
 int cmd_walk(int argc, char **argv);
 int cmd_maps(int argc, char **argv);
+int cmd_buf(int argc, char **argv);
 
 #endif /* _PAGECTL_CLI_H */

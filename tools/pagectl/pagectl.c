@@ -25,6 +25,7 @@ static const struct feature_name features[] = {
 	{ PAGECTL_FEATURE_WALK,  "walk" },
 	{ PAGECTL_FEATURE_BUF,   "buf" },
 	{ PAGECTL_FEATURE_TIMER, "timer" },
+	{ PAGECTL_FEATURE_BUF_HUGE, "buf_huge" },
 };
 
 static void print_usage(FILE *out)
@@ -43,6 +44,9 @@ static void print_usage(FILE *out)
 		"  maps [--pid PID]\n"
 		"                  summarise every mapping: present, swapped, zero-page,\n"
 		"                  huge and pinned memory\n"
+		"  buf create|map|fill [OPTIONS]\n"
+		"                  make a kernel buffer, map it, have the kernel fill it\n"
+		"  buf show        list the live kernel buffers\n"
 		"  help            show this text\n"
 		"\n"
 		"Options:\n"
@@ -220,6 +224,8 @@ int main(int argc, char **argv)
 		return cmd_walk(argc, argv);
 	if (!strcmp(argv[0], "maps"))
 		return cmd_maps(argc, argv);
+	if (!strcmp(argv[0], "buf"))
+		return cmd_buf(argc, argv);
 	if (!strcmp(argv[0], "help")) {
 		print_usage(stdout);
 		return EXIT_SUCCESS;

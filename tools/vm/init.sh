@@ -174,7 +174,8 @@ tests)
 demo)
 	for c in "ls -l /dev/pagectl" "cat /sys/module/pagectl/version" \
 		 "pagectl info" "pagectl info --json" \
-		 "pagectl pin --thp -s 4M --timer 200" "cat /proc/pagectl"; do
+		 "pagectl pin --thp -s 4M --timer 200" "pagectl buf fill -c -s 1M -n 1" \
+		 "cat /proc/pagectl"; do
 		echo "# $c"
 		$c || failed=$((failed + 1))
 	done

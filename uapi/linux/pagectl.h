@@ -38,6 +38,10 @@
 #define PAGECTL_CMD_BUF_CREATE	0x86
 #define PAGECTL_CMD_TIMER	0x87
 
+/* Command numbers of a buffer file descriptor; /dev/pagectl has none of them. */
+#define PAGECTL_BUF_CMD_INFO	0x90
+#define PAGECTL_BUF_CMD_FILL	0x91
+
 /**
  * DOC: errors common to every command
  *
@@ -58,6 +62,8 @@
  * @PAGECTL_FEATURE_WALK: WALK and WALK_RANGE
  * @PAGECTL_FEATURE_BUF: BUF_CREATE and buffer file descriptors
  * @PAGECTL_FEATURE_TIMER: TIMER (kernel writes into pinned or buffer memory)
+ * @PAGECTL_FEATURE_BUF_HUGE: %PAGECTL_BUF_HUGE buffers (kernels with special
+ *	PMD PFN mappings: 6.12 and later on x86-64)
  *
  * Only the values are ABI; the enum itself is never part of a struct.
  */
@@ -66,7 +72,8 @@ enum pagectl_feature {
 	PAGECTL_FEATURE_PIN	= 1 << 1,
 	PAGECTL_FEATURE_WALK	= 1 << 2,
 	PAGECTL_FEATURE_BUF	= 1 << 3,
-	PAGECTL_FEATURE_TIMER	= 1 << 4
+	PAGECTL_FEATURE_TIMER	= 1 << 4,
+	PAGECTL_FEATURE_BUF_HUGE = 1 << 5
 };
 
 /**
@@ -120,6 +127,7 @@ struct pagectl_info {
 #define PAGECTL_PAGE_WRITEBACK		0x4000U
 #define PAGECTL_PAGE_SWAPCACHE		0x8000U
 #define PAGECTL_PAGE_RESERVED		0x10000U
+#define PAGECTL_PAGE_BUF		0x20000U  /* memory of a pagectl buffer */
 
 /*
  * Zones of &pagectl_frame.zone.
@@ -564,7 +572,9 @@ struct pagectl_walk_range {
 /** PAGECTL_WALK_RANGE - walk a range: &struct pagectl_walk_range */
 #define PAGECTL_WALK_RANGE	_IO(PAGECTL_TYPE, PAGECTL_CMD_WALK_RANGE)
 
-/** PAGECTL_TIMER_DISARM - stop the pin's timer; @offset and @period_ns must be 0 */
+/** PAGECTL_TIMER_BUF - @target is a buffer file descriptor, not a pin handle */
+#define PAGECTL_TIMER_BUF		0x1U
+/** PAGECTL_TIMER_DISARM - stop the target's timer; @offset and @period_ns must be 0 */
 #define PAGECTL_TIMER_DISARM		0x2U
 
 /** PAGECTL_TIMER_MIN_PERIOD_NS - shortest period accepted (10 us) */
@@ -573,25 +583,29 @@ struct pagectl_walk_range {
 #define PAGECTL_TIMER_MAX_PER_FILE	64
 
 /**
- * struct pagectl_timer - a kernel timer that counts in pinned memory
+ * struct pagectl_timer - a kernel timer that counts in pinned or buffer memory
  * @size: sizeof(struct pagectl_timer)
- * @flags: %PAGECTL_TIMER_DISARM
- * @target: a pin handle of this file, pinned with %PAGECTL_PIN_WRITE
- * @offset: byte offset of a 64-bit counter from the pin's first page;
- *	a multiple of 8
+ * @flags: %PAGECTL_TIMER_BUF, %PAGECTL_TIMER_DISARM
+ * @target: a pin handle of this file, pinned with %PAGECTL_PIN_WRITE; with
+ *	%PAGECTL_TIMER_BUF a buffer file descriptor (0 to INT_MAX)
+ * @offset: byte offset of a 64-bit counter from the pin's first page or the
+ *	buffer's start; a multiple of 8
  * @period_ns: the timer adds 1 to the counter every @period_ns, at least
  *	%PAGECTL_TIMER_MIN_PERIOD_NS
  * @ticks: out: increments made by the timer this call replaced or disarmed
  * @__reserved: must be 0
  *
  * The timer runs in hard interrupt context and adds to the counter through
- * the kernel's mapping of the pinned pages. It stops on DISARM, on UNPIN of
- * its pin and on the last close of the file. Arming a pin that has a timer
- * replaces its offset and period.
+ * the kernel's mapping of the pinned pages or the buffer. It stops on
+ * DISARM, on UNPIN of its pin and on the last close of the file that armed
+ * it; an armed buffer timer keeps its buffer alive. Arming a target that has
+ * a timer replaces its offset and period.
  *
- * Errors: ENOENT (unknown handle), EACCES (pin not made for writing),
- * EINVAL (@offset misaligned or beyond the pin, @period_ns too short, DISARM
- * with @offset or @period_ns set), ENOSPC (%PAGECTL_TIMER_MAX_PER_FILE armed).
+ * Errors: ENOENT (unknown handle), EBADF (%PAGECTL_TIMER_BUF: @target is not
+ * an open descriptor), EINVAL (%PAGECTL_TIMER_BUF: the descriptor is not a
+ * pagectl buffer; @offset misaligned or beyond the pin or buffer, @period_ns
+ * too short, DISARM with @offset or @period_ns set), EACCES (pin not made for
+ * writing), ENOSPC (%PAGECTL_TIMER_MAX_PER_FILE armed).
  */
 struct pagectl_timer {
 	__u32 size;
@@ -605,5 +619,139 @@ struct pagectl_timer {
 
 /** PAGECTL_TIMER - arm or disarm a counter timer: &struct pagectl_timer */
 #define PAGECTL_TIMER		_IO(PAGECTL_TYPE, PAGECTL_CMD_TIMER)
+
+/** PAGECTL_BUF_CONTIG - one physically contiguous range, mapped by remap_pfn_range() */
+#define PAGECTL_BUF_CONTIG		0x1U
+/**
+ * PAGECTL_BUF_HUGE - 2 MiB blocks, each physically contiguous and 2 MiB
+ * aligned, mapped with PMD entries where the mapping allows; only with
+ * %PAGECTL_FEATURE_BUF_HUGE, otherwise EOPNOTSUPP
+ */
+#define PAGECTL_BUF_HUGE		0x2U
+/** PAGECTL_BUF_RDONLY - user space may only read: the fd is O_RDONLY */
+#define PAGECTL_BUF_RDONLY		0x4U
+/** PAGECTL_BUF_DONTCOPY - mappings are not inherited by fork() children */
+#define PAGECTL_BUF_DONTCOPY		0x8U
+
+/** PAGECTL_NODE_LOCAL - &pagectl_buf_create.node: the calling CPU's node */
+#define PAGECTL_NODE_LOCAL		0xffffffffU
+
+/**
+ * struct pagectl_buf_create - allocate a buffer and get an fd for it (PAGECTL_BUF_CREATE)
+ * @size: sizeof(struct pagectl_buf_create)
+ * @flags: %PAGECTL_BUF_*; without %PAGECTL_BUF_CONTIG or %PAGECTL_BUF_HUGE
+ *	the buffer is separate pages, mapped with struct-page semantics
+ *	(vm_insert_pages())
+ * @length: bytes, not 0; rounded up to a page; with %PAGECTL_BUF_HUGE a
+ *	multiple of 2 MiB
+ * @node: NUMA node, or %PAGECTL_NODE_LOCAL
+ * @fd: out: the new buffer file descriptor, close-on-exec
+ * @alloc_length: out: bytes allocated (@length rounded up)
+ * @id: out: the buffer's id, as shown in debugfs and fdinfo
+ * @__reserved: must be 0
+ *
+ * The buffer is zeroed memory of the module, charged to the creator's memory
+ * cgroup and to the creating file's max_buf_bytes until it is freed. It lives
+ * while its descriptor or any mapping of it exists.
+ *
+ * Errors: EINVAL (@length 0; %PAGECTL_BUF_HUGE with @length not a multiple
+ * of 2 MiB, or with %PAGECTL_BUF_CONTIG), EOVERFLOW (rounding @length up
+ * wraps), EOPNOTSUPP (%PAGECTL_BUF_HUGE without huge PFN mappings), ENOSPC
+ * (over the file's max_buf_bytes), ENODEV (@node is not an online node with
+ * memory), ENOMEM (out of memory on @node, or no contiguous range this
+ * large), EMFILE (no free descriptor). A failed call leaves nothing behind.
+ */
+struct pagectl_buf_create {
+	__u32 size;
+	__u32 flags;
+	__aligned_u64 length;
+	__u32 node;
+	__u32 fd;
+	__aligned_u64 alloc_length;
+	__aligned_u64 id;
+	__aligned_u64 __reserved;
+};
+
+/** PAGECTL_BUF_CREATE - allocate a buffer: &struct pagectl_buf_create */
+#define PAGECTL_BUF_CREATE	_IO(PAGECTL_TYPE, PAGECTL_CMD_BUF_CREATE)
+
+/**
+ * struct pagectl_buf_info - describe a buffer (PAGECTL_BUF_INFO, on the buffer fd)
+ * @size: sizeof(struct pagectl_buf_info)
+ * @flags: %PAGECTL_DESCRIBE_EXTENTS for &struct pagectl_extent records,
+ *	otherwise &struct pagectl_frame records, one per page
+ * @cursor: page index to start from; 0 for the first call
+ * @records: user pointer to the record array; may be 0 if @max_records is 0
+ * @record_size: the caller's sizeof() of one record
+ * @max_records: capacity of @records
+ * @nr_records: out: records written
+ * @out_flags: out: %PAGECTL_OUT_PFNS, judged by the creator's credentials
+ * @next_cursor: out: @cursor for the next call; @length / page size when done
+ * @length: out: bytes allocated
+ * @id: out: the buffer's id
+ * @buf_flags: out: the %PAGECTL_BUF_* flags it was created with
+ * @node: out: the node asked for (resolved for %PAGECTL_NODE_LOCAL)
+ * @nr_mappings: out: VMAs that map the buffer now
+ * @__reserved: must be 0
+ *
+ * A %PAGECTL_BUF_CONTIG buffer is one extent. For a creator without
+ * CAP_SYS_ADMIN the extents of a page buffer are single pages, those of a
+ * %PAGECTL_BUF_HUGE buffer single 2 MiB blocks.
+ *
+ * Errors: EINVAL (@cursor beyond the buffer, @record_size smaller than the
+ * record or larger than 4096), EFAULT (@records not writable).
+ */
+struct pagectl_buf_info {
+	__u32 size;
+	__u32 flags;
+	__aligned_u64 cursor;
+	__aligned_u64 records;
+	__u32 record_size;
+	__u32 max_records;
+	__u32 nr_records;
+	__u32 out_flags;
+	__aligned_u64 next_cursor;
+	__aligned_u64 length;
+	__aligned_u64 id;
+	__u32 buf_flags;
+	__u32 node;
+	__u32 nr_mappings;
+	__u32 __reserved;
+};
+
+/** PAGECTL_BUF_INFO - a buffer's size, node and frames: &struct pagectl_buf_info */
+#define PAGECTL_BUF_INFO	_IO(PAGECTL_TYPE, PAGECTL_BUF_CMD_INFO)
+
+/** PAGECTL_FILL_INDEX - word i of the buffer gets pattern + i instead of pattern */
+#define PAGECTL_FILL_INDEX		0x1U
+
+/**
+ * struct pagectl_buf_fill - the kernel writes a pattern (PAGECTL_BUF_FILL, on the buffer fd)
+ * @size: sizeof(struct pagectl_buf_fill)
+ * @flags: %PAGECTL_FILL_INDEX
+ * @offset: byte offset in the buffer, a multiple of 8
+ * @length: bytes, a multiple of 8, not 0
+ * @pattern: 64-bit value stored in every 8-byte word, in native byte order
+ * @__reserved: must be 0
+ *
+ * The words are written through the kernel's mapping of the buffer, and are
+ * visible at once through every user mapping. With %PAGECTL_FILL_INDEX, i
+ * counts words from the start of the buffer, not from @offset.
+ *
+ * Errors: EINVAL (@length 0, @offset or @length not a multiple of 8, the
+ * range extends past the end of the buffer), EOVERFLOW (@offset + @length
+ * wraps), EBADF (the buffer is %PAGECTL_BUF_RDONLY).
+ */
+struct pagectl_buf_fill {
+	__u32 size;
+	__u32 flags;
+	__aligned_u64 offset;
+	__aligned_u64 length;
+	__aligned_u64 pattern;
+	__aligned_u64 __reserved;
+};
+
+/** PAGECTL_BUF_FILL - the kernel writes a pattern: &struct pagectl_buf_fill */
+#define PAGECTL_BUF_FILL	_IO(PAGECTL_TYPE, PAGECTL_BUF_CMD_FILL)
 
 #endif /* _UAPI_LINUX_PAGECTL_H */

@@ -1,0 +1,923 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * pagectl: kernel buffers that user space maps.
+ *
+ * A buffer is zeroed memory the module allocates on a NUMA node: one
+ * physically contiguous range (mapped with remap_pfn_range(), as a device
+ * driver maps its DMA memory) or separate pages (mapped with
+ * vm_insert_pages(), so the mapping keeps struct-page semantics and GUP and
+ * O_DIRECT work on it), or, where the kernel has special PMD PFN mappings,
+ * 2 MiB blocks mapped with PMD entries at fault time. Each buffer is its own
+ * file: user space maps it, reads and writes it, and can pass it to another
+ * process.
+ *
+ * Lifetime: the buffer's kref is held by its file, by every VMA mapping it
+ * (vm_ops open/close) and by every armed timer. A VMA also holds the file
+ * (vm_file), and the file holds the module (fops.owner), so the memory is
+ * freed once, after the last mapping is gone, and the module cannot be
+ * unloaded before that.
+ *
+ * Copyright (C) 2026 The pagectl authors
+ */
+
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/nodemask.h>
+#include <linux/overflow.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "internal.h"
+
+/* Every live buffer, for debugfs and /proc/pagectl. */
+static LIST_HEAD(pagectl_bufs);
+static DEFINE_MUTEX(pagectl_bufs_lock);
+static atomic64_t pagectl_buf_last_id;
+
+/**
+ * struct pagectl_buf_timer - a counter timer armed on a buffer
+ * @timer: the hrtimer
+ * @buf: the buffer (a reference): the counter outlives every unmapping
+ * @counter: the word the timer increments, in the kernel's mapping
+ * @period: the timer's period
+ * @ticks: increments since the timer was armed
+ */
+struct pagectl_buf_timer {
+	struct hrtimer timer;
+	struct pagectl_buf *buf;
+	atomic64_t *counter;
+	ktime_t period;
+	atomic64_t ticks;
+};
+
+static inline u64 pagectl_buf_len(const struct pagectl_buf *b)
+{
+	return (u64)b->npages << PAGE_SHIFT;
+}
+
+/*
+ * The kernel's address of byte @pos. Buffers are GFP_KERNEL memory, never
+ * highmem, so every page is in the direct map.
+ */
+static inline void *pagectl_buf_addr(const struct pagectl_buf *b, u64 pos)
+{
+	return page_address(b->pages[pos >> PAGE_SHIFT]) + offset_in_page(pos);
+}
+
+static void pagectl_buf_free_pages(struct pagectl_buf *b, unsigned long n)
+{
+	while (n--)
+		__free_page(b->pages[n]);
+}
+
+static void pagectl_buf_free(struct kref *ref)
+{
+	struct pagectl_buf *b = container_of(ref, struct pagectl_buf, ref);
+
+	mutex_lock(&pagectl_bufs_lock);
+	list_del(&b->node);
+	mutex_unlock(&pagectl_bufs_lock);
+
+	/* No mapping is left: every VMA held a reference. */
+	pagectl_buf_free_pages(b, b->npages);
+	atomic_long_sub(pagectl_buf_len(b), &b->pf->buf_bytes);
+	pagectl_file_put(b->pf);
+	kvfree(b->pages);
+	kfree(b);
+}
+
+static void pagectl_buf_put(struct pagectl_buf *b)
+{
+	kref_put(&b->ref, pagectl_buf_free);
+}
+
+/* One zeroed page at a time; the pages need not be adjacent. */
+static int pagectl_buf_alloc_pages(struct pagectl_buf *b, gfp_t gfp)
+{
+	unsigned long i;
+
+	for (i = 0; i < b->npages; i++) {
+		b->pages[i] = alloc_pages_node(b->nid, gfp, 0);
+		if (!b->pages[i]) {
+			pagectl_buf_free_pages(b, i);
+			return -ENOMEM;
+		}
+		cond_resched();
+	}
+	return 0;
+}
+
+/*
+ * One zeroed block of the smallest order that holds the buffer, split into
+ * pages so that the tail beyond the buffer goes back at once and every page
+ * is freed on its own.
+ */
+static int pagectl_buf_alloc_contig(struct pagectl_buf *b, gfp_t gfp)
+{
+	unsigned int order = get_order(pagectl_buf_len(b));
+	struct page *page;
+	unsigned long i;
+
+	/* __GFP_NOWARN also keeps an order beyond the allocator's quiet. */
+	page = alloc_pages_node(b->nid, gfp, order);
+	if (!page)
+		return -ENOMEM;
+	split_page(page, order);
+	for (i = 0; i < b->npages; i++)
+		b->pages[i] = page + i;
+	for (; i < 1UL << order; i++)
+		__free_page(page + i);
+	return 0;
+}
+
+/* A huge buffer's blocks: 2 MiB, physically contiguous and aligned. */
+#define PAGECTL_BUF_BLOCK_ORDER	(PMD_SHIFT - PAGE_SHIFT)
+#define PAGECTL_BUF_BLOCK_SIZE	PMD_SIZE
+#define PAGECTL_BUF_BLOCK_PAGES	(PMD_SIZE >> PAGE_SHIFT)
+
+/* Each block split into pages, as a contiguous buffer is. */
+static int pagectl_buf_alloc_huge(struct pagectl_buf *b, gfp_t gfp)
+{
+	unsigned long i, j;
+	struct page *page;
+
+	for (i = 0; i < b->npages; i += PAGECTL_BUF_BLOCK_PAGES) {
+		page = alloc_pages_node(b->nid, gfp, PAGECTL_BUF_BLOCK_ORDER);
+		if (!page) {
+			pagectl_buf_free_pages(b, i);
+			return -ENOMEM;
+		}
+		split_page(page, PAGECTL_BUF_BLOCK_ORDER);
+		for (j = 0; j < PAGECTL_BUF_BLOCK_PAGES; j++)
+			b->pages[i + j] = page + j;
+		cond_resched();
+	}
+	return 0;
+}
+
+static const struct file_operations pagectl_buf_fops;
+
+/**
+ * pagectl_buf_create() - PAGECTL_BUF_CREATE: allocate a buffer and its file
+ * @pf: the creating file
+ * @cmd: &struct pagectl_buf_create_cmd
+ *
+ * The descriptor is reserved but not installed: pagectl_buf_create_commit()
+ * installs it once the caller has the result, pagectl_buf_create_undo()
+ * drops it if the copy-back fails.
+ *
+ * Return: 0 or a negative errno; on error nothing is left allocated.
+ */
+int pagectl_buf_create(struct pagectl_file *pf, void *cmd)
+{
+	struct pagectl_buf_create_cmd *c = cmd;
+	struct pagectl_buf_create *arg = &c->arg;
+	gfp_t gfp = GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_NOWARN;
+	struct pagectl_buf *b;
+	struct file *file;
+	u64 len;
+	int nid, fd, ret;
+
+	if (!arg->length)
+		return -EINVAL;
+	if (arg->length > U64_MAX - PAGE_SIZE + 1)
+		return -EOVERFLOW;
+	len = PAGE_ALIGN(arg->length);
+	if ((arg->flags & PAGECTL_BUF_HUGE) &&
+	    (arg->flags & PAGECTL_BUF_CONTIG || arg->length % PAGECTL_BUF_BLOCK_SIZE))
+		return -EINVAL;
+
+	if (arg->node == PAGECTL_NODE_LOCAL) {
+		/* Preferred, with fallback to the other nodes. */
+		nid = numa_mem_id();
+	} else {
+		/* As move_pages(2): only an online node with memory. */
+		if (arg->node >= MAX_NUMNODES || !node_state(arg->node, N_MEMORY))
+			return -ENODEV;
+		nid = arg->node;
+		gfp |= __GFP_THISNODE;
+	}
+
+	/* The cap is checked before anything is allocated. */
+	if (len > pagectl_max_buf_bytes ||
+	    atomic_long_add_return(len, &pf->buf_bytes) > pagectl_max_buf_bytes) {
+		if (len <= pagectl_max_buf_bytes)
+			atomic_long_sub(len, &pf->buf_bytes);
+		return -ENOSPC;
+	}
+
+	ret = -ENOMEM;
+	b = kzalloc(sizeof(*b), GFP_KERNEL_ACCOUNT);
+	if (!b)
+		goto err_uncharge;
+	b->npages = len >> PAGE_SHIFT;
+	b->nid = nid;
+	b->flags = arg->flags;
+	b->pages = kvmalloc_array(b->npages, sizeof(*b->pages), GFP_KERNEL_ACCOUNT);
+	if (!b->pages)
+		goto err_free;
+	if (b->flags & PAGECTL_BUF_CONTIG)
+		ret = pagectl_buf_alloc_contig(b, gfp);
+	else if (b->flags & PAGECTL_BUF_HUGE)
+		ret = pagectl_buf_alloc_huge(b, gfp);
+	else
+		ret = pagectl_buf_alloc_pages(b, gfp);
+	if (ret)
+		goto err_free_array;
+
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0) {
+		ret = fd;
+		goto err_free_pages;
+	}
+	/* The file's reference is the one kref_init() gives. */
+	kref_init(&b->ref);
+	file = anon_inode_getfile("[pagectl_buf]", &pagectl_buf_fops, b,
+				  (b->flags & PAGECTL_BUF_RDONLY ? O_RDONLY : O_RDWR) |
+				  O_CLOEXEC);
+	if (IS_ERR(file)) {
+		ret = PTR_ERR(file);
+		goto err_put_fd;
+	}
+	file->f_mode |= FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE;
+
+	/* Released by pagectl_buf_free(), which also returns the bytes. */
+	kref_get(&pf->ref);
+	b->pf = pf;
+	b->id = atomic64_inc_return(&pagectl_buf_last_id);
+	b->pid = task_tgid_nr(current);
+	b->privileged = pf->privileged;
+	mutex_lock(&pagectl_bufs_lock);
+	list_add_tail(&b->node, &pagectl_bufs);
+	mutex_unlock(&pagectl_bufs_lock);
+
+	c->file = file;
+	arg->fd = fd;
+	arg->alloc_length = len;
+	arg->id = b->id;
+	return 0;
+
+err_put_fd:
+	put_unused_fd(fd);
+err_free_pages:
+	pagectl_buf_free_pages(b, b->npages);
+err_free_array:
+	kvfree(b->pages);
+err_free:
+	kfree(b);
+err_uncharge:
+	atomic_long_sub(len, &pf->buf_bytes);
+	return ret;
+}
+
+/**
+ * pagectl_buf_create_commit() - install the descriptor of a new buffer
+ * @pf: the creating file
+ * @cmd: &struct pagectl_buf_create_cmd as pagectl_buf_create() filled it
+ */
+void pagectl_buf_create_commit(struct pagectl_file *pf, void *cmd)
+{
+	struct pagectl_buf_create_cmd *c = cmd;
+
+	/* The descriptor table owns the file's reference from here on. */
+	fd_install(c->arg.fd, c->file);
+}
+
+/**
+ * pagectl_buf_create_undo() - free a buffer whose descriptor never reached
+ *	the caller
+ * @pf: the creating file
+ * @cmd: &struct pagectl_buf_create_cmd as pagectl_buf_create() filled it
+ */
+void pagectl_buf_create_undo(struct pagectl_file *pf, void *cmd)
+{
+	struct pagectl_buf_create_cmd *c = cmd;
+
+	put_unused_fd(c->arg.fd);
+	/* The only reference: the buffer is freed with the file. */
+	fput(c->file);
+}
+
+static void pagectl_buf_vma_open(struct vm_area_struct *vma)
+{
+	struct pagectl_buf *b = vma->vm_private_data;
+
+	/* A split, fork or mremap made another VMA of the buffer. */
+	kref_get(&b->ref);
+	atomic_inc(&b->nr_mappings);
+}
+
+static void pagectl_buf_vma_close(struct vm_area_struct *vma)
+{
+	struct pagectl_buf *b = vma->vm_private_data;
+
+	/* The VMA's page table entries are gone already. */
+	atomic_dec(&b->nr_mappings);
+	pagectl_buf_put(b);
+}
+
+/* A page of a page buffer whose entry MADV_DONTNEED removed comes back. */
+static vm_fault_t pagectl_buf_fault(struct vm_fault *vmf)
+{
+	struct pagectl_buf *b = vmf->vma->vm_private_data;
+
+	if (vmf->pgoff >= b->npages)
+		return VM_FAULT_SIGBUS;
+	vmf->page = b->pages[vmf->pgoff];
+	get_page(vmf->page);
+	return 0;
+}
+
+static const struct vm_operations_struct pagectl_buf_pages_vm_ops = {
+	.open	= pagectl_buf_vma_open,
+	.close	= pagectl_buf_vma_close,
+	.fault	= pagectl_buf_fault,
+};
+
+/* remap_pfn_range() filled the whole VMA: nothing is ever faulted in. */
+static const struct vm_operations_struct pagectl_buf_contig_vm_ops = {
+	.open	= pagectl_buf_vma_open,
+	.close	= pagectl_buf_vma_close,
+};
+
+/* Every entry now, as normal pages: GUP and O_DIRECT work on them. */
+static int pagectl_buf_mmap_pages(struct pagectl_buf *b, struct vm_area_struct *vma)
+{
+	unsigned long left = vma_pages(vma);
+	int ret;
+
+	ret = vm_insert_pages(vma, vma->vm_start, b->pages + vma->vm_pgoff, &left);
+	if (!ret)
+		vma->vm_ops = &pagectl_buf_pages_vm_ops;
+	return ret;
+}
+
+/* Once over the whole VMA: 6.16+ tracks the PFN range per VMA. */
+static int pagectl_buf_mmap_contig(struct pagectl_buf *b, struct vm_area_struct *vma)
+{
+	int ret;
+
+	ret = remap_pfn_range(vma, vma->vm_start, page_to_pfn(b->pages[vma->vm_pgoff]),
+			      vma->vm_end - vma->vm_start, vma->vm_page_prot);
+	if (!ret)
+		vma->vm_ops = &pagectl_buf_contig_vm_ops;
+	return ret;
+}
+
+#if PAGECTL_BUF_HUGE_SUPPORTED
+/* A huge buffer's page where no PMD fits: a special PTE. */
+static vm_fault_t pagectl_buf_pfn_fault(struct vm_fault *vmf)
+{
+	struct pagectl_buf *b = vmf->vma->vm_private_data;
+
+	if (vmf->pgoff >= b->npages)
+		return VM_FAULT_SIGBUS;
+	return vmf_insert_pfn(vmf->vma, vmf->address,
+			      page_to_pfn(b->pages[vmf->pgoff]));
+}
+
+/*
+ * A special PMD leaf where the 2 MiB around the address lie inside the VMA
+ * and map one whole block: user address and buffer offset both aligned.
+ */
+static vm_fault_t pagectl_buf_huge_fault(struct vm_fault *vmf, unsigned int order)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct pagectl_buf *b = vma->vm_private_data;
+	unsigned long addr = vmf->address & PMD_MASK;
+	pgoff_t pgoff;
+
+	if (order != PMD_ORDER || addr < vma->vm_start ||
+	    addr + PMD_SIZE > vma->vm_end)
+		return VM_FAULT_FALLBACK;
+	pgoff = vmf->pgoff - ((vmf->address - addr) >> PAGE_SHIFT);
+	if (pgoff % PAGECTL_BUF_BLOCK_PAGES ||
+	    pgoff + PAGECTL_BUF_BLOCK_PAGES > b->npages)
+		return VM_FAULT_FALLBACK;
+	return pagectl_insert_pfn_pmd(vmf, page_to_pfn(b->pages[pgoff]),
+				      vmf->flags & FAULT_FLAG_WRITE);
+}
+
+static const struct vm_operations_struct pagectl_buf_huge_vm_ops = {
+	.open		= pagectl_buf_vma_open,
+	.close		= pagectl_buf_vma_close,
+	.fault		= pagectl_buf_pfn_fault,
+	.huge_fault	= pagectl_buf_huge_fault,
+};
+
+/*
+ * Nothing is mapped until it is touched. VM_HUGEPAGE lets the fault path
+ * try ->huge_fault() when THP is in "madvise" mode.
+ */
+static int pagectl_buf_mmap_huge(struct vm_area_struct *vma)
+{
+	vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_HUGEPAGE);
+	vma->vm_ops = &pagectl_buf_huge_vm_ops;
+	return 0;
+}
+#else
+static int pagectl_buf_mmap_huge(struct vm_area_struct *vma)
+{
+	/* BUF_CREATE refuses HUGE here. */
+	return -EOPNOTSUPP;
+}
+#endif
+
+static int pagectl_buf_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct pagectl_buf *b = file->private_data;
+	unsigned long npages = vma_pages(vma);
+	int ret;
+
+	/*
+	 * A private mapping would be copy-on-write, not the buffer. VM_MAYSHARE,
+	 * because the kernel clears VM_SHARED for a read-only descriptor.
+	 */
+	if (!(vma->vm_flags & VM_MAYSHARE))
+		return -EINVAL;
+	/* Data, never code. */
+	if (vma->vm_flags & VM_EXEC)
+		return -EPERM;
+	if (vma->vm_pgoff >= b->npages || npages > b->npages - vma->vm_pgoff)
+		return -EINVAL;
+
+	/* mprotect(PROT_EXEC) fails later; mremap() cannot grow the VMA. */
+	vm_flags_clear(vma, VM_MAYEXEC);
+	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP |
+		     (b->flags & PAGECTL_BUF_DONTCOPY ? VM_DONTCOPY : 0));
+
+	if (b->flags & PAGECTL_BUF_HUGE)
+		ret = pagectl_buf_mmap_huge(vma);
+	else if (b->flags & PAGECTL_BUF_CONTIG)
+		ret = pagectl_buf_mmap_contig(b, vma);
+	else
+		ret = pagectl_buf_mmap_pages(b, vma);
+	/* The kernel unmaps what was mapped; the VMA never had our hooks. */
+	if (ret)
+		return ret;
+
+	vma->vm_private_data = b;
+	pagectl_buf_vma_open(vma);
+	return 0;
+}
+
+/* read() and write(): the copy-based transfer, a page at a time. */
+static ssize_t pagectl_buf_copy(struct file *file, char __user *ubuf,
+				size_t count, loff_t *ppos, bool write)
+{
+	struct pagectl_buf *b = file->private_data;
+	u64 len = pagectl_buf_len(b), pos = *ppos;
+	size_t done = 0;
+
+	if (*ppos < 0)
+		return -EINVAL;
+	if (pos >= len)
+		return write ? -ENOSPC : 0;
+	count = min_t(u64, count, len - pos);
+
+	while (done < count) {
+		size_t n = min_t(size_t, count - done, PAGE_SIZE - offset_in_page(pos));
+		void *kaddr = pagectl_buf_addr(b, pos);
+		unsigned long left;
+
+		if (write)
+			left = copy_from_user(kaddr, ubuf + done, n);
+		else
+			left = copy_to_user(ubuf + done, kaddr, n);
+		done += n - left;
+		pos += n - left;
+		if (left || fatal_signal_pending(current))
+			break;
+		cond_resched();
+	}
+	if (!done)
+		return -EFAULT;
+	*ppos = pos;
+	return done;
+}
+
+static ssize_t pagectl_buf_read(struct file *file, char __user *ubuf,
+				size_t count, loff_t *ppos)
+{
+	if (!count)
+		return 0;
+	return pagectl_buf_copy(file, ubuf, count, ppos, false);
+}
+
+static ssize_t pagectl_buf_write(struct file *file, const char __user *ubuf,
+				 size_t count, loff_t *ppos)
+{
+	if (!count)
+		return 0;
+	return pagectl_buf_copy(file, (char __user *)ubuf, count, ppos, true);
+}
+
+static loff_t pagectl_buf_llseek(struct file *file, loff_t offset, int whence)
+{
+	struct pagectl_buf *b = file->private_data;
+
+	/* SEEK_END is relative to the allocated length. */
+	return generic_file_llseek_size(file, offset, whence, MAX_LFS_FILESIZE,
+					pagectl_buf_len(b));
+}
+
+/* Pages after @i that extend the extent starting at @i. */
+static unsigned long pagectl_buf_extent_end(struct pagectl_buf *b, unsigned long i)
+{
+	unsigned long n;
+
+	/* What the kind guarantees: the whole buffer, a block, or one page. */
+	if (b->flags & PAGECTL_BUF_CONTIG)
+		return b->npages;
+	if (!b->privileged)
+		return b->flags & PAGECTL_BUF_HUGE ?
+		       round_down(i, PAGECTL_BUF_BLOCK_PAGES) + PAGECTL_BUF_BLOCK_PAGES :
+		       i + 1;
+	for (n = 1; i + n < b->npages; n++) {
+		struct page *p = b->pages[i + n];
+
+		if (page_to_pfn(p) != page_to_pfn(b->pages[i]) + n ||
+		    page_to_nid(p) != page_to_nid(b->pages[i]))
+			break;
+	}
+	return i + n;
+}
+
+static void pagectl_buf_fill_frame(struct pagectl_buf *b, unsigned long i,
+				   struct pagectl_frame *f)
+{
+	struct page *page = b->pages[i];
+
+	memset(f, 0, sizeof(*f));
+	f->pfn = b->privileged ? page_to_pfn(page) : 0;
+	f->nid = page_to_nid(page);
+	f->size_shift = b->flags & PAGECTL_BUF_HUGE ? PMD_SHIFT : PAGE_SHIFT;
+	f->zone = pagectl_zone(page);
+	f->flags = PAGECTL_PAGE_VALID | PAGECTL_PAGE_BUF;
+	f->refcount = page_ref_count(page);
+}
+
+/* PAGECTL_BUF_INFO: the buffer's size, node and frames or extents. */
+static int pagectl_buf_info(struct pagectl_buf *b, void *cmd)
+{
+	struct pagectl_buf_info *arg = cmd;
+	bool extents = arg->flags & PAGECTL_DESCRIBE_EXTENTS;
+	void __user *out = u64_to_user_ptr(arg->records);
+	size_t len = extents ? sizeof(struct pagectl_extent) : sizeof(struct pagectl_frame);
+	unsigned long i;
+	u32 n = 0;
+	int ret;
+
+	if (arg->max_records &&
+	    (arg->record_size < len || arg->record_size > PAGECTL_RECORD_MAX))
+		return -EINVAL;
+	if (arg->cursor > b->npages)
+		return -EINVAL;
+
+	for (i = arg->cursor; i < b->npages && n < arg->max_records; n++) {
+		void __user *rec = out + (size_t)n * arg->record_size;
+
+		if (extents) {
+			unsigned long end = pagectl_buf_extent_end(b, i);
+			struct pagectl_extent x = {
+				.pfn = b->privileged ? page_to_pfn(b->pages[i]) : 0,
+				.offset = (u64)i << PAGE_SHIFT,
+				.length = (u64)(end - i) << PAGE_SHIFT,
+				.nid = page_to_nid(b->pages[i]),
+			};
+
+			ret = pagectl_put_record(rec, &x, len, arg->record_size);
+			i = end;
+		} else {
+			struct pagectl_frame f;
+
+			pagectl_buf_fill_frame(b, i, &f);
+			ret = pagectl_put_record(rec, &f, len, arg->record_size);
+			i++;
+		}
+		if (ret)
+			return ret;
+		if (!(n % 1024))
+			cond_resched();
+	}
+
+	arg->nr_records = n;
+	arg->out_flags = b->privileged ? PAGECTL_OUT_PFNS : 0;
+	arg->next_cursor = i;
+	arg->length = pagectl_buf_len(b);
+	arg->id = b->id;
+	arg->buf_flags = b->flags;
+	arg->node = b->nid;
+	arg->nr_mappings = atomic_read(&b->nr_mappings);
+	return 0;
+}
+
+/* PAGECTL_BUF_FILL: the kernel writes a pattern through its own mapping. */
+static int pagectl_buf_fill(struct pagectl_buf *b, void *cmd)
+{
+	struct pagectl_buf_fill *arg = cmd;
+	u64 pos = arg->offset, end;
+
+	if (b->flags & PAGECTL_BUF_RDONLY)
+		return -EBADF;
+	if (!arg->length || arg->offset % sizeof(u64) || arg->length % sizeof(u64))
+		return -EINVAL;
+	if (check_add_overflow(arg->offset, arg->length, &end))
+		return -EOVERFLOW;
+	if (end > pagectl_buf_len(b))
+		return -EINVAL;
+
+	while (pos < end) {
+		size_t words = min_t(u64, end - pos, PAGE_SIZE - offset_in_page(pos)) /
+			       sizeof(u64);
+		u64 *p = pagectl_buf_addr(b, pos);
+		size_t w;
+
+		if (arg->flags & PAGECTL_FILL_INDEX) {
+			for (w = 0; w < words; w++)
+				p[w] = arg->pattern + pos / sizeof(u64) + w;
+		} else {
+			memset64(p, arg->pattern, words);
+		}
+		pos += words * sizeof(u64);
+		cond_resched();
+	}
+	return 0;
+}
+
+/* Every buffer command's argument struct. */
+union pagectl_buf_cmd_buffer {
+	struct pagectl_buf_info info;
+	struct pagectl_buf_fill fill;
+};
+
+struct pagectl_buf_ioctl_op {
+	struct pagectl_cmd_rule rule;
+	int (*execute)(struct pagectl_buf *b, void *cmd);
+};
+
+static const struct pagectl_buf_ioctl_op pagectl_buf_ioctl_ops[] = {
+	[PAGECTL_BUF_CMD_INFO - PAGECTL_BUF_CMD_INFO] = {
+		.rule = PAGECTL_CMD_RULE(PAGECTL_BUF_INFO, struct pagectl_buf_info,
+					 __reserved, PAGECTL_DESCRIBE_EXTENTS),
+		.execute = pagectl_buf_info,
+	},
+	[PAGECTL_BUF_CMD_FILL - PAGECTL_BUF_CMD_INFO] = {
+		.rule = PAGECTL_CMD_RULE(PAGECTL_BUF_FILL, struct pagectl_buf_fill,
+					 __reserved, PAGECTL_FILL_INDEX),
+		.execute = pagectl_buf_fill,
+	},
+};
+
+/* The dispatcher of /dev/pagectl, with this file's table. */
+static long pagectl_buf_ioctl(struct file *file, unsigned int cmd,
+			      unsigned long arg)
+{
+	struct pagectl_buf *b = file->private_data;
+	void __user *uarg = (void __user *)arg;
+	const struct pagectl_buf_ioctl_op *op;
+	union pagectl_buf_cmd_buffer buf;
+	unsigned int nr = _IOC_NR(cmd);
+	u32 user_size;
+	int ret;
+
+	if (_IOC_TYPE(cmd) != PAGECTL_TYPE || nr < PAGECTL_BUF_CMD_INFO ||
+	    nr - PAGECTL_BUF_CMD_INFO >= ARRAY_SIZE(pagectl_buf_ioctl_ops))
+		return -ENOTTY;
+	op = &pagectl_buf_ioctl_ops[nr - PAGECTL_BUF_CMD_INFO];
+	if (op->rule.ioctl_num != cmd)
+		return -ENOTTY;
+
+	ret = pagectl_cmd_copy_in(&op->rule, &buf, uarg, &user_size);
+	if (ret)
+		return ret;
+	ret = op->execute(b, &buf);
+	if (ret)
+		return ret;
+	if (copy_to_user(uarg, &buf, min_t(u32, user_size, op->rule.size)))
+		return -EFAULT;
+	return 0;
+}
+
+static const char *pagectl_buf_kind(const struct pagectl_buf *b)
+{
+	if (b->flags & PAGECTL_BUF_CONTIG)
+		return "contig";
+	return b->flags & PAGECTL_BUF_HUGE ? "huge" : "pages";
+}
+
+static void pagectl_buf_show_fdinfo(struct seq_file *m, struct file *file)
+{
+	struct pagectl_buf *b = file->private_data;
+
+	seq_printf(m, "pagectl-buf-id:\t%llu\n", b->id);
+	seq_printf(m, "pagectl-buf-kind:\t%s\n", pagectl_buf_kind(b));
+	seq_printf(m, "pagectl-buf-length:\t%llu\n", pagectl_buf_len(b));
+	seq_printf(m, "pagectl-buf-node:\t%d\n", b->nid);
+	seq_printf(m, "pagectl-buf-mappings:\t%d\n", atomic_read(&b->nr_mappings));
+}
+
+static int pagectl_buf_release(struct inode *inode, struct file *file)
+{
+	/* Mappings keep their own references. */
+	pagectl_buf_put(file->private_data);
+	return 0;
+}
+
+static const struct file_operations pagectl_buf_fops = {
+	.owner		= THIS_MODULE,
+	.release	= pagectl_buf_release,
+	.mmap		= pagectl_buf_mmap,
+	.read		= pagectl_buf_read,
+	.write		= pagectl_buf_write,
+	.llseek		= pagectl_buf_llseek,
+	.unlocked_ioctl	= pagectl_buf_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.show_fdinfo	= pagectl_buf_show_fdinfo,
+#if PAGECTL_BUF_HUGE_SUPPORTED
+	/* 2 MiB-aligned addresses, so that huge buffers get PMD leaves. */
+	.get_unmapped_area = thp_get_unmapped_area,
+#endif
+};
+
+static enum hrtimer_restart pagectl_buf_timer_fn(struct hrtimer *timer)
+{
+	struct pagectl_buf_timer *t = container_of(timer, struct pagectl_buf_timer, timer);
+
+	atomic64_inc(t->counter);
+	atomic64_inc(&t->ticks);
+	hrtimer_forward_now(timer, t->period);
+	return HRTIMER_RESTART;
+}
+
+/* Stop and free @t; the caller has taken it out of @pf->buf_timers. */
+static u64 pagectl_buf_timer_free(struct pagectl_file *pf, struct pagectl_buf_timer *t)
+{
+	u64 ticks;
+
+	hrtimer_cancel(&t->timer);
+	ticks = atomic64_read(&t->ticks);
+	atomic_dec(&pf->timers);
+	pagectl_buf_put(t->buf);
+	kfree(t);
+	return ticks;
+}
+
+/**
+ * pagectl_buf_timer() - PAGECTL_TIMER with PAGECTL_TIMER_BUF: a buffer's
+ *	counter timer
+ * @pf: the file arming or disarming the timer
+ * @arg: the validated command; @arg->ticks is set
+ *
+ * Return: 0 or a negative errno.
+ */
+int pagectl_buf_timer(struct pagectl_file *pf, struct pagectl_timer *arg)
+{
+	bool disarm = arg->flags & PAGECTL_TIMER_DISARM;
+	struct pagectl_buf_timer *t;
+	struct pagectl_buf *b;
+	struct file *file;
+	int ret = 0;
+
+	if (arg->target > INT_MAX)
+		return -EBADF;
+	file = fget(arg->target);
+	if (!file)
+		return -EBADF;
+	if (file->f_op != &pagectl_buf_fops) {
+		ret = -EINVAL;
+		goto out;
+	}
+	b = file->private_data;
+	if (!disarm &&
+	    (arg->offset % sizeof(u64) ||
+	     arg->offset > pagectl_buf_len(b) - sizeof(u64) ||
+	     arg->period_ns < PAGECTL_TIMER_MIN_PERIOD_NS ||
+	     arg->period_ns > KTIME_MAX)) {
+		ret = -EINVAL;
+		goto out;
+	}
+
+	mutex_lock(&pf->buf_timers_lock);
+	t = xa_load(&pf->buf_timers, b->id);
+	arg->ticks = 0;
+	if (disarm) {
+		if (t) {
+			xa_erase(&pf->buf_timers, b->id);
+			arg->ticks = pagectl_buf_timer_free(pf, t);
+		}
+		goto unlock;
+	}
+
+	if (t) {
+		/* Replace the offset and period of the running timer. */
+		hrtimer_cancel(&t->timer);
+		arg->ticks = atomic64_xchg(&t->ticks, 0);
+	} else {
+		if (atomic_inc_return(&pf->timers) > PAGECTL_TIMER_MAX_PER_FILE) {
+			atomic_dec(&pf->timers);
+			ret = -ENOSPC;
+			goto unlock;
+		}
+		t = kzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
+		if (!t) {
+			atomic_dec(&pf->timers);
+			ret = -ENOMEM;
+			goto unlock;
+		}
+		ret = xa_insert(&pf->buf_timers, b->id, t, GFP_KERNEL_ACCOUNT);
+		if (ret) {
+			kfree(t);
+			atomic_dec(&pf->timers);
+			goto unlock;
+		}
+		/* Dropped when the timer is freed: the counter stays valid. */
+		kref_get(&b->ref);
+		t->buf = b;
+		hrtimer_setup(&t->timer, pagectl_buf_timer_fn, CLOCK_MONOTONIC,
+			      HRTIMER_MODE_REL_HARD);
+	}
+	t->counter = pagectl_buf_addr(b, arg->offset);
+	t->period = ns_to_ktime(arg->period_ns);
+	hrtimer_start(&t->timer, t->period, HRTIMER_MODE_REL_HARD);
+unlock:
+	mutex_unlock(&pf->buf_timers_lock);
+out:
+	fput(file);
+	return ret;
+}
+
+/**
+ * pagectl_buf_timers_init() - set up a file's buffer timers
+ * @pf: the file
+ */
+void pagectl_buf_timers_init(struct pagectl_file *pf)
+{
+	xa_init(&pf->buf_timers);
+	mutex_init(&pf->buf_timers_lock);
+}
+
+/**
+ * pagectl_buf_timers_release() - stop every buffer timer of a file at its
+ *	last close
+ * @pf: the file
+ */
+void pagectl_buf_timers_release(struct pagectl_file *pf)
+{
+	struct pagectl_buf_timer *t;
+	unsigned long idx;
+
+	xa_for_each(&pf->buf_timers, idx, t) {
+		xa_erase(&pf->buf_timers, idx);
+		pagectl_buf_timer_free(pf, t);
+	}
+	xa_destroy(&pf->buf_timers);
+}
+
+/**
+ * pagectl_bufs_summary() - totals over every live buffer, for /proc/pagectl
+ * @nbufs: out: buffers
+ * @bytes: out: bytes they hold
+ * @mappings: out: VMAs that map them
+ */
+void pagectl_bufs_summary(unsigned long *nbufs, unsigned long *bytes,
+			  unsigned long *mappings)
+{
+	struct pagectl_buf *b;
+
+	*nbufs = *bytes = *mappings = 0;
+	mutex_lock(&pagectl_bufs_lock);
+	list_for_each_entry(b, &pagectl_bufs, node) {
+		(*nbufs)++;
+		*bytes += pagectl_buf_len(b);
+		*mappings += atomic_read(&b->nr_mappings);
+	}
+	mutex_unlock(&pagectl_bufs_lock);
+}
+
+/**
+ * pagectl_bufs_show() - one line per live buffer, for debugfs
+ * @m: the seq_file
+ */
+void pagectl_bufs_show(struct seq_file *m)
+{
+	struct pagectl_buf *b;
+
+	seq_puts(m, "id\tpid\tbytes\tnode\tkind\tflags\tmappings\n");
+	mutex_lock(&pagectl_bufs_lock);
+	list_for_each_entry(b, &pagectl_bufs, node) {
+		seq_printf(m, "%llu\t%d\t%llu\t%d\t%s\t%s%s\t%d\n",
+			   b->id, b->pid, pagectl_buf_len(b), b->nid,
+			   pagectl_buf_kind(b),
+			   b->flags & PAGECTL_BUF_RDONLY ? "ro" : "rw",
+			   b->flags & PAGECTL_BUF_DONTCOPY ? ",dontcopy" : "",
+			   atomic_read(&b->nr_mappings));
+	}
+	mutex_unlock(&pagectl_bufs_lock);
+}

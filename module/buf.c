@@ -746,6 +746,18 @@ static const struct file_operations pagectl_buf_fops = {
 #endif
 };
 
+/**
+ * pagectl_file_is_buf() - is @file a buffer file descriptor?
+ * @file: any file
+ *
+ * Return: true for the files BUF_CREATE makes, which a walk reports as
+ * %PAGECTL_BACKING_BUF.
+ */
+bool pagectl_file_is_buf(const struct file *file)
+{
+	return file->f_op == &pagectl_buf_fops;
+}
+
 static enum hrtimer_restart pagectl_buf_timer_fn(struct hrtimer *timer)
 {
 	struct pagectl_buf_timer *t = container_of(timer, struct pagectl_buf_timer, timer);

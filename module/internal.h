@@ -213,6 +213,7 @@ void pagectl_buf_timers_release(struct pagectl_file *pf);
 void pagectl_bufs_summary(unsigned long *nbufs, unsigned long *bytes,
 			  unsigned long *mappings);
 void pagectl_bufs_show(struct seq_file *m);
+bool pagectl_file_is_buf(const struct file *file);
 
 /* The largest record size a caller may ask for (pins, buffers, walks). */
 #define PAGECTL_RECORD_MAX	4096

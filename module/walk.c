@@ -429,6 +429,9 @@ static void pagectl_fill_page(struct pagectl_walk_page *wp,
 	/* In an anonymous VMA a mapped page that is not anon is the huge zero page. */
 	if (vma_is_anonymous(vma) && !folio_test_anon(folio))
 		wp->flags |= PAGECTL_PAGE_ZERO;
+	/* Only a buffer's own pages are inserted into its mappings. */
+	if (vma->vm_file && pagectl_file_is_buf(vma->vm_file))
+		wp->flags |= PAGECTL_PAGE_BUF;
 	wp->refcount = folio_ref_count(folio) - 1;
 	wp->mapcount = pagectl_folio_mapcount(folio);
 	wp->pincount = folio_test_large(folio) ?
@@ -490,6 +493,8 @@ static u32 pagectl_vma_backing(struct mm_struct *mm, struct vm_area_struct *vma)
 
 	if (is_vm_hugetlb_page(vma))
 		return PAGECTL_BACKING_HUGETLB;
+	if (file && pagectl_file_is_buf(file))
+		return PAGECTL_BACKING_BUF;
 	if (file) {
 		struct inode *inode = file_inode(file);
 

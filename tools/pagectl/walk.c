@@ -114,6 +114,7 @@ static const struct bit_name page_bits[] = {
 	{ PAGECTL_PAGE_WRITEBACK, "writeback" },
 	{ PAGECTL_PAGE_SWAPCACHE, "swapcache" },
 	{ PAGECTL_PAGE_RESERVED, "reserved" },
+	{ PAGECTL_PAGE_BUF, "pagectl-buffer" },
 };
 
 static const struct bit_name vma_bits[] = {

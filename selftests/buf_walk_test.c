@@ -67,8 +67,9 @@ FIXTURE_TEARDOWN(bufwalk)
  * written; its frames in @f. The number of frames, or -1.
  */
 static int make(int dev, size_t len, __u32 flags, int *bfd, __u8 **map,
-		struct pagectl_frame *f)
+		size_t *map_len, struct pagectl_frame *f)
 {
+	*map_len = len;
 	*bfd = buf_new(dev, len, flags);
 	if (*bfd < 0)
 		return -1;
@@ -80,7 +81,7 @@ static int make(int dev, size_t len, __u32 flags, int *bfd, __u8 **map,
 }
 
 #define MAKE(bytes, flags) \
-	(self->len = (bytes), make(self->dev, (bytes), (flags), &self->bfd, &self->map, self->f))
+	make(self->dev, bytes, flags, &self->bfd, &self->map, &self->len, self->f)
 
 TEST_F(bufwalk, contig_is_pfnmap_with_the_buffer_frames)
 {

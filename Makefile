@@ -104,7 +104,7 @@ $(BUILD)/demo/%: tools/demo/%.c $(HDRS) $(LIB_SO)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< -L$(BUILD)/lib -lpagectl
 
-$(BUILD)/bench/%: tools/bench/%.c $(HDRS) $(LIB_SO)
+$(BUILD)/bench/%: tools/bench/%.c tools/bench/bench.h $(HDRS) $(LIB_SO)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< -L$(BUILD)/lib -lpagectl
 

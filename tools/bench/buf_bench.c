@@ -32,6 +32,8 @@
 
 #include <pagectl.h>
 
+#include "bench.h"
+
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define PAGE		4096UL
 #define MIB		(1024UL * 1024)
@@ -42,27 +44,6 @@
 
 static struct pagectl *pc;
 static int have_huge;
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return v[n / 2];
-}
 
 /* One store per page: the stores reach memory, munmap() follows. */
 static void touch(char *p, size_t len)

@@ -34,6 +34,8 @@
 
 #include <pagectl.h>
 
+#include "bench.h"
+
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define PAGE		4096UL
 #define HPAGE		(2UL << 20)
@@ -59,27 +61,6 @@ struct result {
 
 static struct pagectl *pc;
 static int gup_test_fd = -1;
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return v[n / 2];
-}
 
 /* Cumulative nanoseconds the module spent in the kernel's pin and unpin. */
 static int module_stats(double *pin_ns, double *unpin_ns)

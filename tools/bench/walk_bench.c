@@ -36,6 +36,8 @@
 
 #include <pagectl.h>
 
+#include "bench.h"
+
 #define PAGE		4096UL
 #define HPAGE		(2UL << 20)
 #define REPS		5
@@ -79,27 +81,6 @@ static int pm_fd;
 static __u64 *pm_buf;
 static struct pagectl_walk_rec *recs;
 static struct page_region *regions;
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return v[n / 2];
-}
 
 /* Each reader returns what it produced (entries, records or regions), or -1. */
 static long read_pagemap(__u8 *p, size_t len)

@@ -3,7 +3,8 @@
  * Buffers seen by the page-table walk: a mapping of a buffer maps exactly
  * the frames the buffer reports; remap_pfn_range() mappings are VM_IO and
  * VM_PFNMAP with special entries and no struct page; page buffers have
- * struct pages; huge buffers are PMD leaves.
+ * struct pages; huge buffers are PMD leaves; DONTCOPY is VM_DONTCOPY, which
+ * MADV_DOFORK can clear on a page buffer only.
  *
  * Copyright (C) 2026 The pagectl authors
  */
@@ -199,6 +200,33 @@ TEST_F(bufwalk, huge_buffer_is_pmd_leaves)
 		ASSERT_EQ(PAGECTL_LEVEL_PMD, self->recs[i].level);
 		ASSERT_EQ(self->f[i * HPAGE_SZ / PAGE_SZ].pfn, self->recs[i].pfn);
 	}
+}
+
+TEST_F(bufwalk, page_buffer_dontcopy_undone_by_madv_dofork)
+{
+	struct pagectl_walk w;
+
+	ASSERT_EQ(NPAGES, MAKE(LEN, PAGECTL_BUF_DONTCOPY));
+	ASSERT_EQ(0, walk_addr(self->dev, self->map, &w));
+	ASSERT_EQ(PAGECTL_VMA_DONTCOPY, w.vma.flags & PAGECTL_VMA_DONTCOPY);
+
+	/* A page buffer's mapping is ordinary enough for MADV_DOFORK. */
+	ASSERT_EQ(0, madvise(self->map, LEN, MADV_DOFORK));
+	ASSERT_EQ(0, walk_addr(self->dev, self->map, &w));
+	ASSERT_EQ(0, w.vma.flags & PAGECTL_VMA_DONTCOPY);
+}
+
+TEST_F(bufwalk, contig_dontcopy_stays)
+{
+	struct pagectl_walk w;
+
+	ASSERT_EQ(NPAGES, MAKE(LEN, PAGECTL_BUF_DONTCOPY | PAGECTL_BUF_CONTIG));
+
+	/* madvise() refuses VM_IO mappings: the flag stays. */
+	ASSERT_EQ(-1, madvise(self->map, LEN, MADV_DOFORK));
+	ASSERT_EQ(EINVAL, errno);
+	ASSERT_EQ(0, walk_addr(self->dev, self->map, &w));
+	ASSERT_EQ(PAGECTL_VMA_DONTCOPY, w.vma.flags & PAGECTL_VMA_DONTCOPY);
 }
 
 TEST_HARNESS_MAIN

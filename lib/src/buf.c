@@ -6,22 +6,10 @@
  */
 #include <errno.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 
 #include "pagectl.h"
 #include "internal.h"
-
-/* An ioctl on a buffer descriptor, retried on EINTR. */
-static int pagectl_buf_ioctl(int buf_fd, unsigned long cmd, void *arg)
-{
-	int ret;
-
-	do {
-		ret = ioctl(buf_fd, cmd, arg);
-	} while (ret < 0 && errno == EINTR);
-	return ret < 0 ? -errno : ret;
-}
 
 PAGECTL_EXPORT int pagectl_buf_create(struct pagectl *pc,
 				      struct pagectl_buf_create *arg)
@@ -49,7 +37,7 @@ PAGECTL_EXPORT int pagectl_buf_info(int buf_fd, struct pagectl_buf_info *arg)
 	int ret;
 
 	arg->size = sizeof(*arg);
-	ret = pagectl_buf_ioctl(buf_fd, PAGECTL_BUF_INFO, arg);
+	ret = pagectl_fd_ioctl(buf_fd, PAGECTL_BUF_INFO, arg);
 	return ret < 0 ? ret : (int)arg->nr_records;
 }
 
@@ -64,7 +52,7 @@ PAGECTL_EXPORT int pagectl_buf_fill(int buf_fd, __u64 offset, __u64 length,
 		.pattern = pattern,
 	};
 
-	return pagectl_buf_ioctl(buf_fd, PAGECTL_BUF_FILL, &arg);
+	return pagectl_fd_ioctl(buf_fd, PAGECTL_BUF_FILL, &arg);
 }
 
 PAGECTL_EXPORT int pagectl_buf_timer_arm(struct pagectl *pc, int buf_fd,

@@ -14,6 +14,10 @@ struct pagectl {
 	int fd;
 };
 
+/* ioctl() on @fd, retried on EINTR: >= 0, or -errno. */
+int pagectl_fd_ioctl(int fd, unsigned long cmd, void *arg);
+
+/* The same on the device file of @pc. */
 int pagectl_ioctl(struct pagectl *pc, unsigned long cmd, void *arg);
 
 #endif /* _PAGECTL_LIB_INTERNAL_H */

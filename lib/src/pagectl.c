@@ -51,14 +51,19 @@ PAGECTL_EXPORT int pagectl_fd(const struct pagectl *pc)
 	return pc->fd;
 }
 
-int pagectl_ioctl(struct pagectl *pc, unsigned long cmd, void *arg)
+int pagectl_fd_ioctl(int fd, unsigned long cmd, void *arg)
 {
 	int ret;
 
 	do {
-		ret = ioctl(pc->fd, cmd, arg);
+		ret = ioctl(fd, cmd, arg);
 	} while (ret < 0 && errno == EINTR);
 	return ret < 0 ? -errno : ret;
+}
+
+int pagectl_ioctl(struct pagectl *pc, unsigned long cmd, void *arg)
+{
+	return pagectl_fd_ioctl(pc->fd, cmd, arg);
 }
 
 PAGECTL_EXPORT int pagectl_get_info(struct pagectl *pc,

@@ -485,28 +485,38 @@ void *map_memfd(size_t len, int *file, char *why, size_t why_len)
 	return map_shared_file(*file, len, "memfd", why, why_len);
 }
 
-/* A MAP_SHARED mapping of a new file in $PAGECTL_EXT4_DIR, written (dirty). */
-void *map_ext4(size_t len, int *file, char *why, size_t why_len)
+/* A new, already unlinked file in $PAGECTL_EXT4_DIR; -1 with the reason in @why. */
+int ext4_tmpfile(char *why, size_t why_len)
 {
 	const char *dir = getenv("PAGECTL_EXT4_DIR");
 	char path[PATH_MAX];
 	struct statfs sf;
+	int file;
 
 	if (!dir) {
 		snprintf(why, why_len, "PAGECTL_EXT4_DIR (a mounted ext4 directory) not set");
-		return NULL;
+		return -1;
 	}
 	if (statfs(dir, &sf) || sf.f_type != EXT4_SUPER_MAGIC) {
 		snprintf(why, why_len, "%s is not on ext4", dir);
-		return NULL;
+		return -1;
 	}
-	snprintf(path, sizeof(path), "%s/pin_test.XXXXXX", dir);
-	*file = mkostemp(path, O_CLOEXEC);
-	if (*file < 0) {
+	snprintf(path, sizeof(path), "%s/pagectl_test.XXXXXX", dir);
+	file = mkostemp(path, O_CLOEXEC);
+	if (file < 0) {
 		snprintf(why, why_len, "cannot create a file in %s: %s", dir, strerror(errno));
-		return NULL;
+		return -1;
 	}
 	unlink(path);
+	return file;
+}
+
+/* A MAP_SHARED mapping of a new file in $PAGECTL_EXT4_DIR, written (dirty). */
+void *map_ext4(size_t len, int *file, char *why, size_t why_len)
+{
+	*file = ext4_tmpfile(why, why_len);
+	if (*file < 0)
+		return NULL;
 	return map_shared_file(*file, len, "ext4 file", why, why_len);
 }
 

@@ -100,6 +100,8 @@ void *map_hugetlb(size_t len, long *old_pool, char *why, size_t why_len);
 
 void *map_memfd(size_t len, int *file, char *why, size_t why_len);
 
+int ext4_tmpfile(char *why, size_t why_len);
+
 void *map_ext4(size_t len, int *file, char *why, size_t why_len);
 
 bool all_zero(const __u64 *p, size_t len);

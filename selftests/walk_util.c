@@ -7,7 +7,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,27 +59,17 @@ void *map_aligned(size_t len, size_t align, int prot)
 
 void *map_file(size_t len, int *file, char *why, size_t why_len)
 {
-	const char *dir = getenv("PAGECTL_EXT4_DIR");
-	char path[PATH_MAX];
 	__u8 *data, *p;
 
-	if (!dir) {
-		snprintf(why, why_len, "PAGECTL_EXT4_DIR not set: no disk file system");
+	*file = ext4_tmpfile(why, why_len);
+	if (*file < 0)
 		return NULL;
-	}
-	snprintf(path, sizeof(path), "%s/walk_test.XXXXXX", dir);
-	*file = mkostemp(path, O_CLOEXEC);
-	if (*file < 0) {
-		snprintf(why, why_len, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	unlink(path);
 	data = malloc(len + PAGE_SZ);
 	if (!data)
 		return NULL;
 	memset(data, 'f', len + PAGE_SZ);
 	if (write(*file, data, len + PAGE_SZ) != (ssize_t)(len + PAGE_SZ) || fsync(*file)) {
-		snprintf(why, why_len, "write %s: %s", path, strerror(errno));
+		snprintf(why, why_len, "write to the ext4 file: %s", strerror(errno));
 		free(data);
 		return NULL;
 	}

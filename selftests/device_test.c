@@ -13,10 +13,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -184,6 +186,52 @@ TEST_F(device, bad_mode_refused)
 	ASSERT_FALSE(module_loaded());
 	ASSERT_NE(0, access(DEVICE, F_OK));
 	ASSERT_EQ(0, load(""));
+}
+
+TEST_F(device, max_walk_records_zero_refused)
+{
+	/* A range walk must be able to return a record: 0 fails the load. */
+	ASSERT_EQ(0, unload());
+	ASSERT_EQ(EINVAL, load("max_walk_records=0"));
+	ASSERT_FALSE(module_loaded());
+	ASSERT_NE(0, access(DEVICE, F_OK));
+	ASSERT_EQ(0, load(""));
+}
+
+TEST_F(device, max_walk_records_caps_one_call)
+{
+	struct pagectl_info info = { .size = sizeof(info) };
+	struct pagectl_walk_rec recs[8];
+	struct pagectl_walk_range wr;
+	long page = sysconf(_SC_PAGESIZE);
+	char *buf;
+	int fd, i;
+
+	ASSERT_EQ(0, reload("max_walk_records=3"));
+	fd = open(DEVICE, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ioctl(fd, PAGECTL_GET_INFO, &info));
+	ASSERT_EQ(3, info.max_walk_records);
+
+	buf = mmap(NULL, 8 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, buf);
+	ASSERT_EQ(0, madvise(buf, 8 * page, MADV_NOHUGEPAGE));
+	for (i = 0; i < 8; i++)
+		buf[i * page] = 1;
+
+	/* Room for 8, but the module returns 3 and says where to go on. */
+	memset(&wr, 0, sizeof(wr));
+	wr.size = sizeof(wr);
+	wr.start = (uintptr_t)buf;
+	wr.end = (uintptr_t)buf + 8 * page;
+	wr.records = (uintptr_t)recs;
+	wr.record_size = sizeof(recs[0]);
+	wr.max_records = 8;
+	ASSERT_EQ(0, ioctl(fd, PAGECTL_WALK_RANGE, &wr));
+	ASSERT_EQ(3, wr.nr_records);
+	ASSERT_EQ((uintptr_t)buf + 3 * page, wr.next);
+	munmap(buf, 8 * page);
+	close(fd);
 }
 
 TEST_F(device, unload_refused_while_open)

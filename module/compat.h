@@ -2,10 +2,12 @@
 /*
  * pagectl: every difference between the kernels pagectl builds for.
  *
- * Nothing outside this file tests a kernel version. Each difference is
- * detected from the target's headers by a probe in Kbuild, which defines
- * PAGECTL_HAVE_<thing>; this file then gives the rest of the module the
- * newest kernel's name for it.
+ * Nothing outside this file tests what a kernel has. Each difference is
+ * decided by compiling a probe against the target's headers
+ * (module/probes/NAME.c, run by Kbuild), which defines PAGECTL_HAVE_<NAME>
+ * in probes.h when the kernel has the name; this file then gives the rest of
+ * the module the newest kernel's spelling, one name at a time, so a kernel
+ * with only some of them (a stable backport) gets the others from here.
  *
  * Copyright (C) 2026 The pagectl authors
  */
@@ -18,7 +20,10 @@
 #include <linux/swap.h>
 #include <linux/swapops.h>
 #include <linux/uaccess.h>
-#ifdef PAGECTL_HAVE_LEAFOPS
+
+#include "probes.h"
+
+#ifdef PAGECTL_HAVE_LEAFOPS_H
 #include <linux/leafops.h>
 #endif
 
@@ -42,7 +47,7 @@ static inline pmd_t pmdp_get_lockless(pmd_t *pmdp)
 #endif
 
 /* untagged_addr_remote() arrived with x86 LAM (6.4); before, nothing to strip. */
-#ifndef untagged_addr_remote
+#ifndef PAGECTL_HAVE_UNTAGGED_ADDR_REMOTE
 #define untagged_addr_remote(mm, addr)	untagged_addr(addr)
 #endif
 
@@ -50,7 +55,7 @@ static inline pmd_t pmdp_get_lockless(pmd_t *pmdp)
  * folio_mapcount() became an inline in 6.2; 6.1 has it out of line and not
  * exported. This is 6.1's own computation.
  */
-#ifdef PAGECTL_HAVE_FOLIO_MAPCOUNT_INLINE
+#ifdef PAGECTL_HAVE_FOLIO_MAPCOUNT
 #define pagectl_folio_mapcount(folio)	folio_mapcount(folio)
 #else
 static inline int pagectl_folio_mapcount(struct folio *folio)
@@ -77,72 +82,130 @@ static inline int pagectl_folio_mapcount(struct folio *folio)
 #endif
 
 /*
- * 7.2 describes non-present entries as "software leaf entries"
+ * 7.x describes non-present entries as "software leaf entries"
  * (<linux/leafops.h>); before, they were swap entries with is_*_entry()
- * tests. The walker uses the new names.
+ * tests. The walker uses the new names; each one missing is given here.
  */
-#ifndef PAGECTL_HAVE_LEAFOPS
-#define softleaf_t swp_entry_t
+#ifndef PAGECTL_HAVE_SOFTLEAF_T
+typedef swp_entry_t softleaf_t;
+#endif
 
+#ifndef PAGECTL_HAVE_SOFTLEAF_FROM_PTE
 static inline softleaf_t softleaf_from_pte(pte_t pte)
 {
 	return pte_to_swp_entry(pte);
 }
+#endif
 
+#ifndef PAGECTL_HAVE_SOFTLEAF_IS_SWAP
 static inline bool softleaf_is_swap(softleaf_t entry)
 {
 	return !non_swap_entry(entry);
 }
+#endif
 
+#ifndef PAGECTL_HAVE_SOFTLEAF_IS_MIGRATION
 static inline bool softleaf_is_migration(softleaf_t entry)
 {
 	return is_migration_entry(entry);
 }
+#endif
 
+#ifndef PAGECTL_HAVE_SOFTLEAF_IS_MIGRATION_WRITE
 static inline bool softleaf_is_migration_write(softleaf_t entry)
 {
 	return is_writable_migration_entry(entry);
 }
+#endif
 
+#ifndef PAGECTL_HAVE_SOFTLEAF_IS_DEVICE_PRIVATE
 static inline bool softleaf_is_device_private(softleaf_t entry)
 {
 	return is_device_private_entry(entry);
 }
+#endif
 
+#ifndef PAGECTL_HAVE_SOFTLEAF_IS_DEVICE_PRIVATE_WRITE
 static inline bool softleaf_is_device_private_write(softleaf_t entry)
 {
 	return is_writable_device_private_entry(entry);
 }
+#endif
 
+#ifndef PAGECTL_HAVE_SOFTLEAF_IS_DEVICE_EXCLUSIVE
 static inline bool softleaf_is_device_exclusive(softleaf_t entry)
 {
 	return is_device_exclusive_entry(entry);
 }
+#endif
 
+#ifndef PAGECTL_HAVE_SOFTLEAF_IS_HWPOISON
 static inline bool softleaf_is_hwpoison(softleaf_t entry)
 {
 	return is_hwpoison_entry(entry);
 }
+#endif
 
+#ifndef PAGECTL_HAVE_SOFTLEAF_IS_MARKER
 static inline bool softleaf_is_marker(softleaf_t entry)
 {
 	return is_pte_marker_entry(entry);
 }
+#endif
 
+#ifndef PAGECTL_HAVE_SOFTLEAF_TO_MARKER
 static inline pte_marker softleaf_to_marker(softleaf_t entry)
 {
 	return pte_marker_get(entry);
 }
+#endif
 
+#ifndef PAGECTL_HAVE_SOFTLEAF_HAS_PFN
 static inline bool softleaf_has_pfn(softleaf_t entry)
 {
 	return is_pfn_swap_entry(entry);
 }
+#endif
 
+#ifndef PAGECTL_HAVE_SOFTLEAF_TO_PFN
 static inline unsigned long softleaf_to_pfn(softleaf_t entry)
 {
 	return swp_offset_pfn(entry);
 }
+#endif
+
+/* Marker kinds newer than 6.1: a kernel without one never sets its bit. */
+#ifndef PAGECTL_HAVE_PTE_MARKER_GUARD
+#define PTE_MARKER_GUARD	0
+#endif
+
+#ifndef PAGECTL_HAVE_PTE_MARKER_POISONED
+#define PTE_MARKER_POISONED	0
+#endif
+
+/*
+ * 7.3 calls the userfaultfd bits _PAGE_UFFD and pte_swp_uffd(): they mark
+ * more than write protection. Before, _PAGE_UFFD_WP and pte_swp_uffd_wp().
+ */
+#ifndef PAGECTL_HAVE_PAGE_UFFD
+#define _PAGE_UFFD		_PAGE_UFFD_WP
+#endif
+
+#ifndef PAGECTL_HAVE_PTE_SWP_UFFD
+static inline int pte_swp_uffd(pte_t pte)
+{
+	return pte_swp_uffd_wp(pte);
+}
+#endif
+
+/* From 6.6 a read-only dirty entry keeps its dirtiness in a software bit. */
+#ifndef PAGECTL_HAVE_PAGE_SAVED_DIRTY
+#define _PAGE_SAVED_DIRTY	0
+#endif
+
+/* mseal() (6.10); before, no VMA is sealed. */
+#ifndef PAGECTL_HAVE_VM_SEALED
+#define VM_SEALED		VM_NONE
 #endif
 
 /* vm_flags became read-only behind vm_flags_set() and vm_flags_clear() (6.3). */
@@ -151,7 +214,9 @@ static inline void vm_flags_set(struct vm_area_struct *vma, unsigned long flags)
 {
 	vma->vm_flags |= flags;
 }
+#endif
 
+#ifndef PAGECTL_HAVE_VM_FLAGS_CLEAR
 static inline void vm_flags_clear(struct vm_area_struct *vma, unsigned long flags)
 {
 	vma->vm_flags &= ~flags;
@@ -171,7 +236,7 @@ static inline void vm_flags_clear(struct vm_area_struct *vma, unsigned long flag
 #include <linux/huge_mm.h>
 
 /* vmf_insert_pfn_pmd() took a pfn_t until pfn_t went away (7.x). */
-#ifdef PAGECTL_HAVE_INSERT_PFN_PMD_PFN
+#ifdef PAGECTL_HAVE_VMF_INSERT_PFN_PMD_PFN
 #define pagectl_insert_pfn_pmd vmf_insert_pfn_pmd
 #else
 #include <linux/pfn_t.h>

@@ -111,12 +111,8 @@ static bool pagectl_p4d_folded(void)
 	return PTRS_PER_P4D == 1;
 }
 
-#ifdef _PAGE_SAVED_DIRTY
-/* From 6.6 a read-only dirty entry keeps its dirtiness in a software bit. */
+/* A read-only dirty entry may keep its dirtiness in a software bit. */
 #define PAGECTL_X86_DIRTY	(_PAGE_DIRTY | _PAGE_SAVED_DIRTY)
-#else
-#define PAGECTL_X86_DIRTY	_PAGE_DIRTY
-#endif
 
 /*
  * The hardware bits of an entry at any level. @leaf says the entry maps a
@@ -163,7 +159,7 @@ static u32 pagectl_decode_bits(u64 v, int level, bool leaf)
 		bits |= PAGECTL_PTE_SPECIAL;
 	if (leaf && (v & _PAGE_SOFT_DIRTY))
 		bits |= PAGECTL_PTE_SOFT_DIRTY;
-	if (leaf && (v & _PAGE_UFFD_WP))
+	if (leaf && (v & _PAGE_UFFD))
 		bits |= PAGECTL_PTE_UFFD_WP;
 #else
 	/* Elsewhere only what the generic accessors say about a PTE leaf. */
@@ -198,7 +194,7 @@ static void pagectl_decode_softleaf(pte_t pte, struct pagectl_entry *e)
 
 	if (pte_swp_soft_dirty(pte))
 		e->bits |= PAGECTL_PTE_SOFT_DIRTY;
-	if (pte_swp_uffd_wp(pte))
+	if (pte_swp_uffd(pte))
 		e->bits |= PAGECTL_PTE_UFFD_WP;
 	if (pte_swp_exclusive(pte))
 		e->bits |= PAGECTL_PTE_SWP_EXCLUSIVE;
@@ -230,14 +226,10 @@ static void pagectl_decode_softleaf(pte_t pte, struct pagectl_entry *e)
 		e->kind = PAGECTL_ENTRY_MARKER;
 		if (marker & PTE_MARKER_UFFD_WP)
 			e->bits |= PAGECTL_PTE_MARKER_UFFD_WP;
-#ifdef PTE_MARKER_GUARD
 		if (marker & PTE_MARKER_GUARD)
 			e->bits |= PAGECTL_PTE_MARKER_GUARD;
-#endif
-#ifdef PTE_MARKER_POISONED
 		if (marker & PTE_MARKER_POISONED)
 			e->bits |= PAGECTL_PTE_MARKER_POISON;
-#endif
 	} else {
 		e->kind = PAGECTL_ENTRY_UNKNOWN;
 	}
@@ -539,9 +531,7 @@ static const struct {
 	{ VM_UFFD_WP,		PAGECTL_VMA_UFFD_WP },
 	{ VM_UFFD_MINOR,	PAGECTL_VMA_UFFD_MINOR },
 	{ VM_GROWSDOWN,		PAGECTL_VMA_GROWSDOWN },
-#ifdef VM_SEALED
 	{ VM_SEALED,		PAGECTL_VMA_SEALED },
-#endif
 };
 
 static void pagectl_fill_vma(struct pagectl_walk_vma *wv, struct mm_struct *mm,

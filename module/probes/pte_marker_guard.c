@@ -1,0 +1,14 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* PTE_MARKER_GUARD: a guard region marker (MADV_GUARD_INSTALL, 6.13). */
+#include <linux/mm.h>
+#include <linux/swap.h>
+#include <linux/swapops.h>
+#if __has_include(<linux/leafops.h>)
+#include <linux/leafops.h>
+#endif
+
+void pagectl_probe(void *arg);
+void pagectl_probe(void *arg)
+{
+	*(pte_marker *)arg = PTE_MARKER_GUARD;
+}

@@ -121,8 +121,6 @@ static bool pagectl_p4d_folded(void)
 static u32 pagectl_decode_bits(u64 v, int level, bool leaf)
 {
 	u32 bits = 0;
-
-#ifdef CONFIG_X86
 	bool protnone = (v & (_PAGE_PRESENT | _PAGE_PROTNONE)) == _PAGE_PROTNONE;
 
 	if (v & _PAGE_PRESENT)
@@ -161,26 +159,6 @@ static u32 pagectl_decode_bits(u64 v, int level, bool leaf)
 		bits |= PAGECTL_PTE_SOFT_DIRTY;
 	if (leaf && (v & _PAGE_UFFD))
 		bits |= PAGECTL_PTE_UFFD_WP;
-#else
-	/* Elsewhere only what the generic accessors say about a PTE leaf. */
-	if (leaf && level == PAGECTL_LEVEL_PTE) {
-		pte_t pte = __pte(v);
-
-		bits |= PAGECTL_PTE_PRESENT;
-		if (pte_write(pte))
-			bits |= PAGECTL_PTE_WRITE;
-		if (pte_young(pte))
-			bits |= PAGECTL_PTE_ACCESSED;
-		if (pte_dirty(pte))
-			bits |= PAGECTL_PTE_DIRTY;
-		if (pte_special(pte))
-			bits |= PAGECTL_PTE_SPECIAL;
-	} else if (v) {
-		bits |= PAGECTL_PTE_PRESENT;
-	}
-	if (leaf && level != PAGECTL_LEVEL_PTE)
-		bits |= PAGECTL_PTE_HUGE;
-#endif
 	return bits;
 }
 

@@ -10,15 +10,14 @@
 #   make modules_install install the module for KERNELRELEASE
 #
 # The module is built against KDIR, by default the headers of KERNELRELEASE
-# (default: the running kernel); when those are missing, against the newest
-# installed Debian 6.1 cloud kernel's headers. DKMS passes KERNELRELEASE.
+# (default: the running kernel). DKMS passes KERNELRELEASE; make check passes
+# KDIR for each kernel it tests.
 
 VERSION := $(shell cat VERSION)
 SOVERSION := 0
 
 KERNELRELEASE ?= $(shell uname -r)
-DEB61_KDIR := $(lastword $(sort $(wildcard /lib/modules/6.1.*-cloud-amd64/build)))
-KDIR ?= $(or $(wildcard /lib/modules/$(KERNELRELEASE)/build),$(DEB61_KDIR))
+KDIR ?= /lib/modules/$(KERNELRELEASE)/build
 
 BUILD ?= build
 LINUX_SOURCE ?= /usr/src/linux-source-6.1.tar.xz
@@ -57,8 +56,8 @@ DEMOS := $(DEMO_SRCS:tools/demo/%.c=$(BUILD)/demo/%)
 all: module lib cli selftests benches demos
 
 module:
-	@test -n "$(KDIR)" -a -d "$(KDIR)" || \
-		{ echo "No kernel headers: install linux-headers-cloud-amd64 or set KDIR"; exit 1; }
+	@test -f "$(KDIR)/Makefile" || { echo "pagectl: no kernel headers in $(KDIR):" \
+		"install linux-headers-$(KERNELRELEASE), or name a kernel tree with KDIR=DIR"; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
 lib: $(LIB_SO) $(LIB_A) $(BUILD)/lib/libpagectl.pc
@@ -111,11 +110,11 @@ $(BUILD)/bench/%: tools/bench/%.c tools/bench/bench.h $(HDRS) $(LIB_SO)
 # Benchmarks report figures; they pass or fail nothing.
 bench:
 	tools/deps.sh
-	tools/vm/run --kernel deb61 -- /opt/pagectl/bench/pin_bench
+	tools/vm/run --kernel bookworm -- /opt/pagectl/bench/pin_bench
 	tools/vm/run --kernel debug61 -- /opt/pagectl/bench/pin_bench
-	tools/vm/run --kernel deb61 -- /opt/pagectl/bench/walk_bench
-	tools/vm/run --kernel deb72 -- /opt/pagectl/bench/walk_bench
-	tools/vm/run --kernel deb61 -- /opt/pagectl/bench/buf_bench
+	tools/vm/run --kernel bookworm -- /opt/pagectl/bench/walk_bench
+	tools/vm/run --kernel sid -- /opt/pagectl/bench/walk_bench
+	tools/vm/run --kernel bookworm -- /opt/pagectl/bench/buf_bench
 
 # The kselftest harness and checkpatch come from linux-source, never from
 # this repository.
@@ -143,7 +142,7 @@ deps:
 
 demo:
 	tools/deps.sh
-	tools/vm/run --kernel deb61 --demo
+	tools/vm/run --kernel bookworm --demo
 
 check:
 	tools/check.sh

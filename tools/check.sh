@@ -4,13 +4,14 @@
 # make check: the static checks, DKMS, and every selftest on every test
 # kernel. Ends with one line "N passed, N failed, N skipped".
 #
-# PAGECTL_KERNELS limits the kernels (default: deb61 debug61 deb612 deb72).
+# PAGECTL_KERNELS limits the kernels (default: every kernel of the matrix,
+# tools/vm/kernel.sh --list).
 
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root" || exit 1
-kernels=${PAGECTL_KERNELS:-deb61 debug61 deb612 deb72}
+kernels=${PAGECTL_KERNELS:-$(tools/vm/kernel.sh --list | xargs)}
 logs=$root/check-logs
 mkdir -p "$logs"
 
@@ -47,24 +48,30 @@ step()
 
 tools/deps.sh || { echo "0 passed, 1 failed"; exit 1; }
 
+# What every suite serves today: each kernel is tested at its newest point
+# release, and a new one builds anew whatever was cached for the old one.
+tools/vm/kernel.sh --refresh > "$logs/kernel-index.log" 2>&1 ||
+	{ cat "$logs/kernel-index.log"; echo "0 passed, 1 failed"; exit 1; }
+# The installed Debian 12 kernel serves the static checks and DKMS.
+host_env=$(tools/vm/kernel.sh bookworm 2> "$logs/kernel-bookworm.log") ||
+	{ cat "$logs/kernel-bookworm.log"; echo "0 passed, 1 failed"; exit 1; }
+# shellcheck disable=SC1090
+HOST_KREL=$(. "$host_env"; echo "$KREL")
+HOST_KDIR=/lib/modules/$HOST_KREL/build
+
 # Slow preparations run in the background while the fast checks run: the
-# debug kernel (CPU) and the chroots of newer suites (network).
-prep_kernels=()
-for k in $kernels; do
-	case "$k" in
-	debug61|deb612|deb72) prep_kernels+=("$k") ;;
-	esac
-done
+# debug kernels (CPU) and the chroots of the other suites (network).
 declare -A prep_pid
-for k in "${prep_kernels[@]}"; do
+for k in $kernels; do
+	[ "$k" = bookworm ] && continue
 	tools/vm/kernel.sh "$k" > "$logs/kernel-$k.log" 2>&1 &
 	prep_pid[$k]=$!
 done
 
 check_build()
 {
-	make clean >/dev/null 2>&1
-	make W=1 all 2>&1 | tee /dev/stderr | { ! grep -E 'warning:|error:'; } &&
+	make clean KDIR="$HOST_KDIR" >/dev/null 2>&1
+	make W=1 KDIR="$HOST_KDIR" all 2>&1 | tee /dev/stderr | { ! grep -E 'warning:|error:'; } &&
 		[ "${PIPESTATUS[0]}" = 0 ]
 }
 
@@ -83,7 +90,7 @@ check_checkpatch()
 
 check_sparse()
 {
-	make module C=2 2>&1 | tee /dev/stderr | { ! grep -E 'warning:|error:'; } &&
+	make module KDIR="$HOST_KDIR" C=2 2>&1 | tee /dev/stderr | { ! grep -E 'warning:|error:'; } &&
 		[ "${PIPESTATUS[0]}" = 0 ]
 }
 
@@ -112,23 +119,31 @@ check_uapi()
 }
 
 # DKMS builds and installs the module for the installed 6.1 cloud kernel,
-# and modinfo shows the version the source says.
+# and modinfo shows the version the source says. It refuses kernels older
+# than 6.1 and other architectures before building anything.
 check_dkms()
 {
-	local ver krel kdir tmp ret=1
+	local ver krel=$HOST_KREL tmp ret=1 out
 
 	ver=$(cat VERSION)
 	grep -qx "PACKAGE_VERSION=\"$ver\"" dkms.conf || {
 		echo "dkms.conf PACKAGE_VERSION is not $ver"; return 1; }
-	kdir=$(ls -d /lib/modules/6.1.*-cloud-amd64/build | sort -V | tail -n1)
-	krel=$(basename "$(dirname "$kdir")")
 	dkms remove "pagectl/$ver" --all >/dev/null 2>&1
 	rm -rf "/usr/src/pagectl-$ver"
 	# DKMS builds from /usr/src/NAME-VERSION: give it the sources only.
 	tmp=/usr/src/pagectl-$ver
 	mkdir -p "$tmp"
 	cp -r Kbuild Makefile VERSION dkms.conf module uapi "$tmp/"
-	if dkms add "pagectl/$ver" && dkms build "pagectl/$ver" -k "$krel" &&
+	dkms add "pagectl/$ver" || return 1
+	for k in 5.10.0-30-amd64 6.0.0-1-amd64 "$krel -a aarch64"; do
+		# shellcheck disable=SC2086
+		out=$(dkms build "pagectl/$ver" -k $k 2>&1)
+		echo "dkms build -k $k: exit $? ($out)"
+		echo "$out" | grep -q 'not intended for\|BUILD_EXCLUSIVE' || {
+			echo "dkms build -k $k was not refused"; dkms remove "pagectl/$ver" --all
+			rm -rf "$tmp"; return 1; }
+	done
+	if dkms build "pagectl/$ver" -k "$krel" &&
 	   dkms install "pagectl/$ver" -k "$krel" --force; then
 		local mi
 		mi=$(modinfo -k "$krel" -F version pagectl)
@@ -167,11 +182,42 @@ check_install_in_tree()
 	return $ret
 }
 
+# Kbuild refuses, in one line, what the sources do not support: headers
+# older than 6.1 and kernels that are not x86-64 (shown by overriding what
+# the headers say).
+check_kbuild_refuses()
+{
+	local tmp ret=0 out
+
+	tmp=$(mktemp -d)
+	cp -r Kbuild VERSION module uapi "$tmp/"
+	out=$(make -C "$HOST_KDIR" M="$tmp" VERSION=5 PATCHLEVEL=15 modules 2>&1) && ret=1
+	echo "$out" | grep -q 'pagectl: Linux 6.1 or later needed; these headers are 5.15' || ret=1
+	echo "$out" | tail -n3
+	out=$(make -C "$HOST_KDIR" M="$tmp" CONFIG_X86_64= modules 2>&1) && ret=1
+	echo "$out" | grep -q 'pagectl: x86-64 only' || ret=1
+	echo "$out" | tail -n3
+	[ -z "$(find "$tmp" -name '*.o')" ] || { echo "objects were built"; ret=1; }
+	rm -rf "$tmp"
+	return $ret
+}
+
+# Without headers for the kernel asked for, make names the package to
+# install rather than building for some other kernel.
+check_make_without_headers()
+{
+	local out
+
+	out=$(make module KERNELRELEASE=6.1.0-0-nonexistent 2>&1) && return 1
+	echo "$out"
+	echo "$out" | grep -q 'install linux-headers-6.1.0-0-nonexistent'
+}
+
 # The runner itself: a warning in the guest kernel log fails a run in which
 # nothing else failed.
 check_runner()
 {
-	! tools/vm/run --kernel deb61 -- \
+	! tools/vm/run --kernel bookworm -- \
 		'echo "WARNING: injected by make check" > /dev/kmsg' ||
 		return 1
 	grep -q '^pagectl-vm: result kernel-log end: failed' "$logs/runner-catches-kernel-warning.log"
@@ -184,6 +230,8 @@ step uapi-header check_uapi
 step dkms check_dkms
 step install-and-in-tree-selftests check_install_in_tree
 step runner-catches-kernel-warning check_runner
+step kbuild-refuses-unsupported check_kbuild_refuses
+step make-without-headers check_make_without_headers
 
 # The selftests in a guest of each kernel.
 for k in $kernels; do
@@ -197,6 +245,13 @@ for k in $kernels; do
 	rc=$?
 	cat "$logs/vm-$k.out"
 	line=$(grep '^pagectl-vm-result ' "$logs/vm-$k.out" | tail -n1)
+	kv=$(sed -n 's/^pagectl-vm-kernel name=[^ ]* release=\([^ ]*\) version=\(.*\)/\1 (\2)/p' \
+		"$logs/vm-$k.out" | tail -n1)
+	if grep -q '^probes: all .* as expected' "$logs/vm-$k.out"; then
+		record PASS "probes on $k"
+	else
+		record FAIL "probes on $k"
+	fi
 	p=$(echo "$line" | sed -n 's/.* passed=\([0-9]*\).*/\1/p')
 	f=$(echo "$line" | sed -n 's/.* failed=\([0-9]*\).*/\1/p')
 	s=$(echo "$line" | sed -n 's/.* skipped=\([0-9]*\).*/\1/p')
@@ -206,9 +261,9 @@ for k in $kernels; do
 	if [ $rc -ne 0 ]; then
 		# A failure beyond the tests themselves (build, timeout, kernel log).
 		[ "${f:-0}" -eq 0 ] && failed=$((failed + 1))
-		summary+=("FAIL  selftests on $k: ${p:-0} passed, ${f:-0} failed (see $logs/vm-$k.out)")
+		summary+=("FAIL  selftests on $k, ${kv:-kernel not prepared}: ${p:-0} passed, ${f:-0} failed (see $logs/vm-$k.out)")
 	else
-		summary+=("PASS  selftests on $k: ${p:-0} passed, ${s:-0} skipped")
+		summary+=("PASS  selftests on $k, $kv: ${p:-0} passed, ${s:-0} skipped")
 	fi
 done
 

@@ -262,11 +262,17 @@ TEST_F(walk, fork_write_protects_both_until_one_writes)
 	ASSERT_EQ(1, child.page.mapcount);
 	ASSERT_EQ(before.pfn, parent.pfn);
 	ASSERT_EQ(1, parent.page.mapcount);
-	/* Still write-protected: the parent's next write reuses the page. */
+	/*
+	 * Still write-protected: the parent's next write makes it writable and
+	 * exclusive again. The kernel reuses the page when it can prove it is
+	 * the parent's alone; a passing reference (another CPU's LRU batch)
+	 * makes it copy instead, as seen now and then on 7.3.
+	 */
 	ASSERT_EQ(0, parent.level[PAGECTL_LEVEL_PTE].bits & PAGECTL_PTE_WRITE);
 	buf[0] = 3;
 	ASSERT_EQ(0, walk_addr(self->fd, buf, &parent));
-	ASSERT_EQ(before.pfn, parent.pfn);
+	if (parent.pfn != before.pfn)
+		TH_LOG("the parent's write copied the page rather than reusing it");
 	ASSERT_EQ(PAGECTL_PTE_WRITE, parent.level[PAGECTL_LEVEL_PTE].bits & PAGECTL_PTE_WRITE);
 	ASSERT_EQ(PAGECTL_PAGE_ANON_EXCLUSIVE, parent.page.flags & PAGECTL_PAGE_ANON_EXCLUSIVE);
 

@@ -16,6 +16,7 @@
 #   trixie-bpo     trixie-backports cloud kernel (7.x), trixie chroot
 #   sid            Debian unstable cloud kernel (7.x), sid chroot
 #   debug61        6.1 debug kernel: linux-source-6.1, tinyconfig + debug.config
+#                  + debug-6.1.config
 #   debug72        7.2 debug kernel: sid's linux-source-7.2, built in a sid
 #                  chroot with sid's compiler, tinyconfig + debug.config +
 #                  debug-7.config
@@ -277,7 +278,7 @@ kernel_debug61()
 	local version=$1 tarball=/usr/src/linux-source-6.1.tar.xz
 	local key dir src
 
-	key=$(hash_of "$here/debug.config" <(echo "$RECIPE"))
+	key=$(hash_of "$here/debug.config" "$here/debug-6.1.config" <(echo "$RECIPE"))
 	dir=$(cache_dir debug61 "$version" "$key")
 	if [ -f "$dir/env" ]; then
 		echo "$dir/env"
@@ -294,9 +295,10 @@ kernel_debug61()
 	(
 		cd "$src"
 		make -s tinyconfig
-		scripts/kconfig/merge_config.sh -m .config "$here/debug.config" >/dev/null
+		scripts/kconfig/merge_config.sh -m .config "$here/debug.config" \
+			"$here/debug-6.1.config" >/dev/null
 		make -s olddefconfig
-		check_config "$here/debug.config"
+		check_config "$here/debug.config" "$here/debug-6.1.config"
 		make -s -j"$jobs" bzImage modules
 	) >&2 || die "debug kernel build failed"
 	write_env "$dir/env" "KNAME=debug61" \

@@ -237,8 +237,8 @@ static void pagectl_decode(int level, u32 kind, u64 raw, unsigned long pfn,
  * A non-present, non-empty entry is reported as %PAGECTL_ENTRY_SWAP here
  * and told apart by pagectl_decode().
  */
-static void pagectl_descend(struct mm_struct *mm, unsigned long addr,
-			    struct pagectl_path *p)
+static void pagectl_descend(struct mm_struct *mm, struct vm_area_struct *vma,
+			    unsigned long addr, struct pagectl_path *p)
 {
 	bool folded = pagectl_p4d_folded();
 	pgd_t *pgdp, pgd;
@@ -281,9 +281,17 @@ static void pagectl_descend(struct mm_struct *mm, unsigned long addr,
 	p->level = PAGECTL_LEVEL_PUD;
 	if (pud_none(pud))
 		goto none;
-	if (!pud_present(pud))
+	/*
+	 * As pmd_present(): a PROT_NONE huge leaf has PSE and PROTNONE but not
+	 * PRESENT, and its frame is no swap entry. Only hugetlb puts swap or
+	 * migration entries in a PUD.
+	 */
+	if (!(pud_flags(pud) & (_PAGE_PRESENT | _PAGE_PROTNONE | _PAGE_PSE))) {
+		if (!is_vm_hugetlb_page(vma))
+			goto bad;
 		goto nonpresent;
-	if (pud_leaf(pud))
+	}
+	if (pud_flags(pud) & _PAGE_PSE)
 		goto leaf;
 	if (pud_bad(pud))
 		goto bad;
@@ -390,12 +398,30 @@ static struct folio *pagectl_leaf_folio(struct vm_area_struct *vma,
 	return folio;
 }
 
-/* Fill the page state of a referenced page; @folio is put by the caller. */
+/* What a page's state says about other processes' use of it. */
+#define PAGECTL_PAGE_SHARING_FLAGS \
+	(PAGECTL_PAGE_KSM | PAGECTL_PAGE_ANON_EXCLUSIVE | \
+	 PAGECTL_PAGE_MAYBE_DMA_PINNED | PAGECTL_PAGE_MLOCKED)
+
+/*
+ * Fill the page state of a referenced page; @folio is put by the caller.
+ * @pmd_leaf says a PMD maps the whole folio: then the head page carries
+ * the anon-exclusive bit for all of it. An unprivileged caller gets the
+ * counts and the sharing state only of a page mapped once, as
+ * /proc/kpagecount is root's: how many processes map a library page, or
+ * hold it, is not the caller's to know.
+ */
 static void pagectl_fill_page(struct pagectl_walk_page *wp,
 			      struct vm_area_struct *vma, struct page *page,
-			      struct folio *folio)
+			      struct folio *folio, bool pmd_leaf,
+			      bool privileged)
 {
 	wp->flags = pagectl_page_flags(page);
+	if (pmd_leaf && folio_test_anon(folio) && !folio_test_hugetlb(folio)) {
+		wp->flags &= ~PAGECTL_PAGE_ANON_EXCLUSIVE;
+		if (PageAnonExclusive(&folio->page))
+			wp->flags |= PAGECTL_PAGE_ANON_EXCLUSIVE;
+	}
 	/* In an anonymous VMA a mapped page that is not anon is the huge zero page. */
 	if (vma_is_anonymous(vma) && !folio_test_anon(folio))
 		wp->flags |= PAGECTL_PAGE_ZERO;
@@ -409,6 +435,26 @@ static void pagectl_fill_page(struct pagectl_walk_page *wp,
 	wp->order = folio_order(folio);
 	wp->nid = page_to_nid(page);
 	wp->zone = pagectl_zone(page);
+	if (!privileged && wp->mapcount != 1) {
+		wp->flags &= ~PAGECTL_PAGE_SHARING_FLAGS;
+		wp->refcount = 0;
+		wp->mapcount = 0;
+		wp->pincount = 0;
+	}
+}
+
+/*
+ * A special leaf that is a zero page: the shared one, or, in an anonymous
+ * VMA, a special PMD, which only the huge zero page is there (7.x maps it
+ * so; its pfn is not exported to modules).
+ */
+static bool pagectl_special_zero(struct vm_area_struct *vma, int level,
+				 const struct pagectl_entry *e)
+{
+	if (e->kind != PAGECTL_ENTRY_LEAF || !(e->bits & PAGECTL_PTE_SPECIAL))
+		return false;
+	return is_zero_pfn(e->pfn) ||
+	       (level == PAGECTL_LEVEL_PMD && vma_is_anonymous(vma));
 }
 
 static void pagectl_fill_zero_page(struct pagectl_walk_page *wp,
@@ -543,6 +589,23 @@ static void pagectl_fill_vma(struct pagectl_walk_vma *wv, struct mm_struct *mm,
 	}
 }
 
+/*
+ * With interrupts off, a page table read here stays allocated only if it
+ * is freed through RCU (MMU_GATHER_RCU_TABLE_FREE: x86 from 7.x, and with
+ * PARAVIRT before) or after a TLB-flush IPI that reaches this CPU. Without
+ * RCU freeing the IPI goes only to the CPUs that ran the mm, so a walk is
+ * safe only of the caller's own mm, and not of hugetlb tables shared with
+ * other processes (an unshare frees them through the other mm).
+ */
+static bool pagectl_tables_stable(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	if (IS_ENABLED(CONFIG_MMU_GATHER_RCU_TABLE_FREE))
+		return true;
+	if (mm != current->mm)
+		return false;
+	return !(vma && is_vm_hugetlb_page(vma) && (vma->vm_flags & VM_MAYSHARE));
+}
+
 /* Lock @mm for reading and check @addr (untagged in place) against it. */
 static int pagectl_walk_lock(struct mm_struct *mm, unsigned long *addr,
 			     unsigned long len)
@@ -572,7 +635,7 @@ static bool pagectl_walk_addr(struct mm_struct *mm, struct vm_area_struct *vma,
 	pte_t pte = __pte(0);
 	int level;
 
-	pagectl_descend(mm, addr, &p);
+	pagectl_descend(mm, vma, addr, &p);
 	if (p.level == PAGECTL_LEVEL_PTE) {
 		ptep = pte_offset_kernel(&p.pmd, addr);
 		pte = ptep_get_lockless(ptep);
@@ -673,22 +736,28 @@ int pagectl_walk(struct pagectl_file *pf, void *cmd)
 		goto out_unlock;
 	}
 	pagectl_fill_vma(&w->vma, mm, vma, pf->privileged);
+	if (!pagectl_tables_stable(mm, vma)) {
+		ret = -EOPNOTSUPP;
+		goto out_unlock;
+	}
 
 	for (tries = 0; tries < PAGECTL_WALK_RETRIES && !stable; tries++) {
 		memset(w->level, 0, sizeof(w->level));
 		local_irq_save(flags);
 		stable = pagectl_walk_addr(mm, vma, addr, w, &e, &folio, &page);
 		if (folio)
-			pagectl_fill_page(&w->page, vma, page, folio);
+			pagectl_fill_page(&w->page, vma, page, folio,
+					  w->leaf_level == PAGECTL_LEVEL_PMD,
+					  pf->privileged);
 		local_irq_restore(flags);
 		if (folio)
 			folio_put(folio);
 	}
-	if (e.kind == PAGECTL_ENTRY_LEAF && (e.bits & PAGECTL_PTE_SPECIAL) &&
-	    is_zero_pfn(e.pfn))
+	if (pagectl_special_zero(vma, w->leaf_level, &e))
 		pagectl_fill_zero_page(&w->page, e.pfn);
 
-	if (e.kind == PAGECTL_ENTRY_SWAP) {
+	/* Swap places, like frames, are pagemap's to show to CAP_SYS_ADMIN only. */
+	if (e.kind == PAGECTL_ENTRY_SWAP && pf->privileged) {
 		w->swap_type = e.swap_type;
 		w->swap_offset = e.swap_offset;
 	}
@@ -749,10 +818,12 @@ static void pagectl_range_emit(struct pagectl_range_state *s, int level,
 		.level = level,
 		.shift = pagectl_level_shift(level),
 	};
-	if (e->kind == PAGECTL_ENTRY_SWAP) {
+	if (!s->privileged) {
+		/* Neither a frame nor a swap place: pagemap's rule. */
+	} else if (e->kind == PAGECTL_ENTRY_SWAP) {
 		r->swap_type = e->swap_type;
 		r->pfn = e->swap_offset;
-	} else if (s->privileged) {
+	} else {
 		r->pfn = e->pfn;
 	}
 	if (s->page_state && e->kind == PAGECTL_ENTRY_LEAF) {
@@ -760,7 +831,7 @@ static void pagectl_range_emit(struct pagectl_range_state *s, int level,
 		struct folio *folio;
 		struct page *page;
 
-		if ((e->bits & PAGECTL_PTE_SPECIAL) && is_zero_pfn(e->pfn)) {
+		if (pagectl_special_zero(s->vma, level, e)) {
 			pagectl_fill_zero_page(&wp, e->pfn);
 		} else {
 			folio = pagectl_leaf_folio(s->vma, e->pfn, e->bits,
@@ -768,7 +839,9 @@ static void pagectl_range_emit(struct pagectl_range_state *s, int level,
 			if (folio) {
 				if (pagectl_path_same(p, level, ptep, pte))
 					pagectl_fill_page(&wp, s->vma, page,
-							  folio);
+							  folio,
+							  level == PAGECTL_LEVEL_PMD,
+							  s->privileged);
 				folio_put(folio);
 			}
 		}
@@ -792,7 +865,7 @@ static void pagectl_range_step(struct pagectl_range_state *s,
 	struct pagectl_entry e;
 	pte_t *ptep;
 
-	pagectl_descend(s->mm, addr, &p);
+	pagectl_descend(s->mm, s->vma, addr, &p);
 	if (p.level != PAGECTL_LEVEL_PTE) {
 		unsigned long size = 1UL << pagectl_level_shift(p.level);
 		unsigned long first = addr & ~(size - 1);
@@ -852,6 +925,7 @@ static int pagectl_range_batch(struct pagectl_range_state *s)
 {
 	unsigned int steps = 0;
 	unsigned long flags;
+	int ret = 0;
 
 	if (mmap_read_lock_killable(s->mm))
 		return -EINTR;
@@ -868,12 +942,16 @@ static int pagectl_range_batch(struct pagectl_range_state *s)
 		if (s->addr < s->vma->vm_start)
 			s->addr = s->vma->vm_start;
 		limit = min(s->end, s->vma->vm_end);
+		if (!pagectl_tables_stable(s->mm, s->vma)) {
+			ret = -EOPNOTSUPP;
+			break;
+		}
 		local_irq_save(flags);
 		pagectl_range_step(s, limit);
 		local_irq_restore(flags);
 	}
 	mmap_read_unlock(s->mm);
-	return 0;
+	return ret;
 }
 
 /**

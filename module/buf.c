@@ -86,6 +86,7 @@ static void pagectl_buf_free(struct kref *ref)
 
 	/* No mapping is left: every VMA held a reference. */
 	pagectl_buf_free_pages(b, b->npages);
+	pagectl_unaccount_locked(b->pf->user, b->npages);
 	atomic_long_sub(pagectl_buf_len(b), &b->pf->buf_bytes);
 	pagectl_file_put(b->pf);
 	kvfree(b->pages);
@@ -211,6 +212,10 @@ int pagectl_buf_create(struct pagectl_file *pf, void *cmd)
 			atomic_long_sub(len, &pf->buf_bytes);
 		return -ENOSPC;
 	}
+	/* Unswappable, unmovable memory: charged as pins are (account.c). */
+	ret = pagectl_account_locked(pf->user, len >> PAGE_SHIFT);
+	if (ret)
+		goto err_cap;
 
 	ret = -ENOMEM;
 	b = kzalloc(sizeof(*b), GFP_KERNEL_ACCOUNT);
@@ -272,6 +277,8 @@ err_free_array:
 err_free:
 	kfree(b);
 err_uncharge:
+	pagectl_unaccount_locked(pf->user, len >> PAGE_SHIFT);
+err_cap:
 	atomic_long_sub(len, &pf->buf_bytes);
 	return ret;
 }
@@ -775,7 +782,7 @@ static u64 pagectl_buf_timer_free(struct pagectl_file *pf, struct pagectl_buf_ti
 
 	hrtimer_cancel(&t->timer);
 	ticks = atomic64_read(&t->ticks);
-	atomic_dec(&pf->timers);
+	pagectl_timer_unaccount(pf);
 	pagectl_buf_put(t->buf);
 	kfree(t);
 	return ticks;
@@ -807,13 +814,20 @@ int pagectl_buf_timer(struct pagectl_file *pf, struct pagectl_timer *arg)
 		goto out;
 	}
 	b = file->private_data;
-	if (!disarm &&
-	    (arg->offset % sizeof(u64) ||
-	     arg->offset > pagectl_buf_len(b) - sizeof(u64) ||
-	     arg->period_ns < PAGECTL_TIMER_MIN_PERIOD_NS ||
-	     arg->period_ns > KTIME_MAX)) {
-		ret = -EINVAL;
-		goto out;
+	if (!disarm) {
+		/* The timer writes the buffer: as a shared writable mapping would. */
+		if (!(file->f_mode & FMODE_WRITE)) {
+			ret = -EACCES;
+			goto out;
+		}
+		if (arg->offset % sizeof(u64) ||
+		    arg->offset > pagectl_buf_len(b) - sizeof(u64)) {
+			ret = -EINVAL;
+			goto out;
+		}
+		ret = pagectl_timer_check_period(arg->period_ns);
+		if (ret)
+			goto out;
 	}
 
 	mutex_lock(&pf->buf_timers_lock);
@@ -832,21 +846,19 @@ int pagectl_buf_timer(struct pagectl_file *pf, struct pagectl_timer *arg)
 		hrtimer_cancel(&t->timer);
 		arg->ticks = atomic64_xchg(&t->ticks, 0);
 	} else {
-		if (atomic_inc_return(&pf->timers) > PAGECTL_TIMER_MAX_PER_FILE) {
-			atomic_dec(&pf->timers);
-			ret = -ENOSPC;
+		ret = pagectl_timer_account(pf);
+		if (ret)
 			goto unlock;
-		}
 		t = kzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
 		if (!t) {
-			atomic_dec(&pf->timers);
+			pagectl_timer_unaccount(pf);
 			ret = -ENOMEM;
 			goto unlock;
 		}
 		ret = xa_insert(&pf->buf_timers, b->id, t, GFP_KERNEL_ACCOUNT);
 		if (ret) {
 			kfree(t);
-			atomic_dec(&pf->timers);
+			pagectl_timer_unaccount(pf);
 			goto unlock;
 		}
 		/* Dropped when the timer is freed: the counter stays valid. */

@@ -22,7 +22,9 @@
 
 struct mm_struct;
 struct page;
+struct pagectl_user;
 struct seq_file;
+struct user_struct;
 
 /**
  * struct pagectl_file - state of one open file of /dev/pagectl
@@ -31,6 +33,8 @@ struct seq_file;
  *	pins are made in it and charged to its pinned_vm
  * @pid: thread group id of the opener, for debugfs
  * @privileged: the opener had CAP_SYS_ADMIN: frame numbers are shown
+ * @user: the opener's user: pins and buffers are charged to its locked_vm
+ * @puser: what pagectl counts for the opener's user (armed timers)
  * @pins: &struct pagectl_pin_entry by handle
  * @next_handle: cursor of the cyclic handle allocator
  * @pinned_pages: pages held by all pins of this file, for max_pin_pages
@@ -47,6 +51,8 @@ struct pagectl_file {
 	struct mm_struct *mm;
 	pid_t pid;
 	bool privileged;
+	struct user_struct *user;
+	struct pagectl_user *puser;
 	struct xarray pins;
 	u32 next_handle;
 	atomic_long_t pinned_pages;
@@ -98,6 +104,16 @@ struct pagectl_buf {
 struct pagectl_buf_create_cmd {
 	struct pagectl_buf_create arg;
 	struct file *file;
+};
+
+/**
+ * struct pagectl_pin_cmd - PIN as the dispatcher holds it
+ * @arg: the caller's struct, validated
+ * @entry: the new pin, from pagectl_pin() until it is published or aborted
+ */
+struct pagectl_pin_cmd {
+	struct pagectl_pin arg;
+	struct pagectl_pin_entry *entry;
 };
 
 /**
@@ -185,6 +201,18 @@ void pagectl_file_put(struct pagectl_file *pf);
 int pagectl_put_record(void __user *out, const void *rec, size_t len,
 		       size_t record_size);
 
+/* account.c */
+extern unsigned int pagectl_max_timers_per_user;
+extern unsigned int pagectl_max_timers;
+extern unsigned long pagectl_min_timer_period_ns;
+struct pagectl_user *pagectl_user_get(void);
+void pagectl_user_put(struct pagectl_user *u);
+int pagectl_account_locked(struct user_struct *user, unsigned long npages);
+void pagectl_unaccount_locked(struct user_struct *user, unsigned long npages);
+int pagectl_timer_check_period(u64 period_ns);
+int pagectl_timer_account(struct pagectl_file *pf);
+void pagectl_timer_unaccount(struct pagectl_file *pf);
+
 /* page.c */
 u32 pagectl_zone(struct page *page);
 u32 pagectl_page_flags(struct page *page);
@@ -195,7 +223,8 @@ int pagectl_cmd_copy_in(const struct pagectl_cmd_rule *rule, void *kbuf,
 void pagectl_pins_init(struct pagectl_file *pf);
 void pagectl_pins_release(struct pagectl_file *pf);
 int pagectl_pin(struct pagectl_file *pf, void *cmd);
-void pagectl_pin_undo(struct pagectl_file *pf, void *cmd);
+void pagectl_pin_publish(struct pagectl_file *pf, void *cmd);
+void pagectl_pin_abort(struct pagectl_file *pf, void *cmd);
 int pagectl_unpin(struct pagectl_file *pf, void *cmd);
 int pagectl_pin_describe(struct pagectl_file *pf, void *cmd);
 int pagectl_timer(struct pagectl_file *pf, void *cmd);

@@ -19,6 +19,7 @@
 #include <linux/module.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/user.h>
 #include <linux/slab.h>
 #include <linux/stddef.h>
 #include <linux/string.h>
@@ -51,7 +52,7 @@ MODULE_PARM_DESC(max_buf_bytes,
 /* Every command's argument struct, so the dispatcher can hold any of them. */
 union pagectl_cmd_buffer {
 	struct pagectl_info info;
-	struct pagectl_pin pin;
+	struct pagectl_pin_cmd pin;
 	struct pagectl_unpin unpin;
 	struct pagectl_pin_describe describe;
 	struct pagectl_timer timer;
@@ -64,10 +65,11 @@ union pagectl_cmd_buffer {
  * struct pagectl_ioctl_op - one command of the dispatcher table
  * @rule: the argument rules of the command
  * @execute: the handler; on success the struct is copied back to the caller
- * @undo: if set, called when that copy fails, to take back what @execute
- *	made: the caller never learnt of it
- * @commit: if set, called once the copy has succeeded, to publish what
- *	@execute made (a new descriptor is installed only then)
+ * @undo: for a command that creates an object: called when that copy
+ *	fails, to abort what @execute made, which the caller never learnt of
+ * @commit: for such a command: called once the copy has succeeded, to
+ *	publish the object (a new pin's handle is filled in, a new
+ *	descriptor installed, only then); until then nothing else can reach it
  */
 struct pagectl_ioctl_op {
 	struct pagectl_cmd_rule rule;
@@ -160,9 +162,13 @@ static const struct pagectl_ioctl_op pagectl_ioctl_ops[] = {
 	[PAGECTL_CMD_GET_INFO - PAGECTL_CMD_BASE] =
 		PAGECTL_OP(PAGECTL_GET_INFO, pagectl_get_info, NULL,
 			   struct pagectl_info, version, 0),
-	[PAGECTL_CMD_PIN - PAGECTL_CMD_BASE] =
-		PAGECTL_OP(PAGECTL_PIN, pagectl_pin, pagectl_pin_undo,
-			   struct pagectl_pin, __reserved, PAGECTL_PIN_WRITE),
+	[PAGECTL_CMD_PIN - PAGECTL_CMD_BASE] = {
+		.rule = PAGECTL_CMD_RULE(PAGECTL_PIN, struct pagectl_pin, __reserved,
+					 PAGECTL_PIN_WRITE),
+		.execute = pagectl_pin,
+		.undo = pagectl_pin_abort,
+		.commit = pagectl_pin_publish,
+	},
 	[PAGECTL_CMD_UNPIN - PAGECTL_CMD_BASE] =
 		PAGECTL_OP(PAGECTL_UNPIN, pagectl_unpin, NULL,
 			   struct pagectl_unpin, __reserved, PAGECTL_UNPIN_DIRTY),
@@ -229,6 +235,8 @@ static void pagectl_file_free(struct kref *ref)
 {
 	struct pagectl_file *pf = container_of(ref, struct pagectl_file, ref);
 
+	pagectl_user_put(pf->puser);
+	free_uid(pf->user);
 	mmdrop(pf->mm);
 	kfree(pf);
 }
@@ -242,16 +250,22 @@ void pagectl_file_put(struct pagectl_file *pf)
 	kref_put(&pf->ref, pagectl_file_free);
 }
 
-/* The group check adds to the node's mode bits; it never widens them. */
+/*
+ * The group check adds to the node's mode bits; it never widens them. The
+ * group is tested first: capable() leaves an audit record of a denial for
+ * every ordinary member otherwise.
+ */
 static bool pagectl_may_open(void)
 {
 	kgid_t gid;
 
-	if (group < 0 || capable(CAP_SYS_ADMIN))
+	if (group < 0)
 		return true;
 	/* A gid of the initial namespace: a user namespace cannot remap it. */
 	gid = make_kgid(&init_user_ns, group);
-	return gid_valid(gid) && in_group_p(gid);
+	if (gid_valid(gid) && in_group_p(gid))
+		return true;
+	return capable(CAP_SYS_ADMIN);
 }
 
 static int pagectl_open(struct inode *inode, struct file *filp)
@@ -267,6 +281,12 @@ static int pagectl_open(struct inode *inode, struct file *filp)
 	pf = kzalloc(sizeof(*pf), GFP_KERNEL_ACCOUNT);
 	if (!pf)
 		return -ENOMEM;
+	pf->puser = pagectl_user_get();
+	if (!pf->puser) {
+		kfree(pf);
+		return -ENOMEM;
+	}
+	pf->user = get_uid(current_user());
 	kref_init(&pf->ref);
 	mmgrab(current->mm);
 	pf->mm = current->mm;

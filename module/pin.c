@@ -3,10 +3,12 @@
  * pagectl: long-term pins of user memory, and a timer that writes into them.
  *
  * A pin is what an RDMA or GPU driver holds while a device may access user
- * memory: pin_user_pages_fast(FOLL_LONGTERM) pages, charged to the process's
- * pinned_vm against RLIMIT_MEMLOCK as ib_umem does, held until UNPIN or the
- * file's last close. Pins are kept in an xarray by handle, so lookup and
- * release cost does not grow with the number of pins.
+ * memory: pin_user_pages_fast(FOLL_LONGTERM) pages, charged to the opener's
+ * user against RLIMIT_MEMLOCK (account.c) and shown in the process's VmPin,
+ * held until UNPIN or the file's last close. Pins are kept in an xarray by
+ * handle, so lookup and release cost does not grow with the number of pins.
+ * A new pin's handle is reserved while the pin is made and published only
+ * once the caller has been told of it, as iommufd publishes its objects.
  *
  * Copyright (C) 2026 The pagectl authors
  */
@@ -35,22 +37,20 @@ void pagectl_pins_init(struct pagectl_file *pf)
 	xa_init_flags(&pf->pins, XA_FLAGS_ALLOC1);
 }
 
-/* Charge @npages to @mm's pinned_vm, as ib_umem_get() does. */
-static int pagectl_charge(struct mm_struct *mm, unsigned long npages)
+/* Charge @npages to the opener's user, and show them in the process's VmPin. */
+static int pagectl_charge(struct pagectl_file *pf, unsigned long npages)
 {
-	unsigned long limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
-	s64 total = atomic64_add_return(npages, &mm->pinned_vm);
+	int ret = pagectl_account_locked(pf->user, npages);
 
-	if (total > limit && !capable(CAP_IPC_LOCK)) {
-		atomic64_sub(npages, &mm->pinned_vm);
-		return -ENOMEM;
-	}
-	return 0;
+	if (!ret)
+		atomic64_add(npages, &pf->mm->pinned_vm);
+	return ret;
 }
 
 static void pagectl_uncharge(struct pagectl_file *pf, unsigned long npages)
 {
 	atomic64_sub(npages, &pf->mm->pinned_vm);
+	pagectl_unaccount_locked(pf->user, npages);
 	atomic_long_sub(npages, &pf->pinned_pages);
 }
 
@@ -61,7 +61,7 @@ static u64 pagectl_timer_stop(struct pagectl_pin_entry *e)
 		return 0;
 	hrtimer_cancel(&e->timer);
 	e->armed = false;
-	atomic_dec(&e->pf->timers);
+	pagectl_timer_unaccount(e->pf);
 	return atomic64_xchg(&e->ticks, 0);
 }
 
@@ -118,13 +118,17 @@ static enum hrtimer_restart pagectl_timer_fn(struct hrtimer *timer)
 /**
  * pagectl_pin() - PAGECTL_PIN: pin the pages of a user range
  * @pf: the file
- * @cmd: &struct pagectl_pin
+ * @cmd: &struct pagectl_pin_cmd
+ *
+ * The new pin's handle is reserved, not published: no other command of the
+ * file can reach the pin until pagectl_pin_publish().
  *
  * Return: 0 or a negative errno; on error nothing stays pinned or charged.
  */
 int pagectl_pin(struct pagectl_file *pf, void *cmd)
 {
-	struct pagectl_pin *arg = cmd;
+	struct pagectl_pin_cmd *c = cmd;
+	struct pagectl_pin *arg = &c->arg;
 	unsigned int gup_flags = FOLL_LONGTERM;
 	unsigned long start, npages, pinned = 0;
 	struct pagectl_pin_entry *e;
@@ -154,7 +158,7 @@ int pagectl_pin(struct pagectl_file *pf, void *cmd)
 		ret = -ENOSPC;
 		goto err_cap;
 	}
-	ret = pagectl_charge(pf->mm, npages);
+	ret = pagectl_charge(pf, npages);
 	if (ret)
 		goto err_cap;
 
@@ -197,13 +201,15 @@ int pagectl_pin(struct pagectl_file *pf, void *cmd)
 	mutex_init(&e->lock);
 	hrtimer_setup(&e->timer, pagectl_timer_fn, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
 
-	ret = xa_alloc_cyclic(&pf->pins, &id, e, xa_limit_32b, &pf->next_handle,
+	/* A NULL entry reserves the handle: lookups see nothing there yet. */
+	ret = xa_alloc_cyclic(&pf->pins, &id, NULL, xa_limit_32b, &pf->next_handle,
 			      GFP_KERNEL_ACCOUNT);
 	if (ret < 0)
 		goto err_unpin;
 	e->handle = id;
 	atomic_long_inc(&pf->npins);
 
+	c->entry = e;
 	arg->handle = id;
 	arg->start = start;
 	arg->npages = npages;
@@ -216,23 +222,40 @@ err_free:
 	kfree(e);
 err_uncharge:
 	atomic64_sub(npages, &pf->mm->pinned_vm);
+	pagectl_unaccount_locked(pf->user, npages);
 err_cap:
 	atomic_long_sub(npages, &pf->pinned_pages);
 	return ret;
 }
 
 /**
- * pagectl_pin_undo() - release a pin whose handle never reached the caller
+ * pagectl_pin_publish() - make a new pin reachable by its handle
  * @pf: the file
- * @cmd: &struct pagectl_pin as pagectl_pin() filled it
+ * @cmd: &struct pagectl_pin_cmd as pagectl_pin() filled it
+ *
+ * Called once the handle has reached the caller.
  */
-void pagectl_pin_undo(struct pagectl_file *pf, void *cmd)
+void pagectl_pin_publish(struct pagectl_file *pf, void *cmd)
 {
-	struct pagectl_pin *arg = cmd;
-	struct pagectl_pin_entry *e = xa_erase(&pf->pins, arg->handle);
+	struct pagectl_pin_cmd *c = cmd;
+	void *old;
 
-	if (e)
-		pagectl_pin_put(e);
+	/* The slot exists already: storing into it allocates nothing. */
+	old = xa_store(&pf->pins, c->entry->handle, c->entry, 0);
+	WARN_ON(old);
+}
+
+/**
+ * pagectl_pin_abort() - release a pin whose handle never reached the caller
+ * @pf: the file
+ * @cmd: &struct pagectl_pin_cmd as pagectl_pin() filled it
+ */
+void pagectl_pin_abort(struct pagectl_file *pf, void *cmd)
+{
+	struct pagectl_pin_cmd *c = cmd;
+
+	xa_erase(&pf->pins, c->entry->handle);
+	pagectl_pin_put(c->entry);
 }
 
 /**
@@ -249,7 +272,12 @@ int pagectl_unpin(struct pagectl_file *pf, void *cmd)
 
 	if (!arg->handle || arg->handle > U32_MAX)
 		return -ENOENT;
-	e = xa_erase(&pf->pins, arg->handle);
+	/* A reserved handle belongs to a PIN still in progress: not erased. */
+	xa_lock(&pf->pins);
+	e = xa_load(&pf->pins, arg->handle);
+	if (e)
+		__xa_erase(&pf->pins, arg->handle);
+	xa_unlock(&pf->pins);
 	if (!e)
 		return -ENOENT;
 
@@ -412,12 +440,13 @@ int pagectl_timer(struct pagectl_file *pf, void *cmd)
 			goto out;
 		}
 		if (arg->offset % sizeof(u64) ||
-		    arg->offset > ((u64)e->npages << PAGE_SHIFT) - sizeof(u64) ||
-		    arg->period_ns < PAGECTL_TIMER_MIN_PERIOD_NS ||
-		    arg->period_ns > KTIME_MAX) {
+		    arg->offset > ((u64)e->npages << PAGE_SHIFT) - sizeof(u64)) {
 			ret = -EINVAL;
 			goto out;
 		}
+		ret = pagectl_timer_check_period(arg->period_ns);
+		if (ret)
+			goto out;
 	}
 
 	mutex_lock(&e->lock);
@@ -425,15 +454,13 @@ int pagectl_timer(struct pagectl_file *pf, void *cmd)
 	if (disarm)
 		goto unlock;
 
-	if (atomic_inc_return(&pf->timers) > PAGECTL_TIMER_MAX_PER_FILE) {
-		atomic_dec(&pf->timers);
-		ret = -ENOSPC;
+	ret = pagectl_timer_account(pf);
+	if (ret)
 		goto unlock;
-	}
 	if (!e->vaddr) {
 		e->vaddr = vmap(e->pages, e->npages, VM_MAP, PAGE_KERNEL);
 		if (!e->vaddr) {
-			atomic_dec(&pf->timers);
+			pagectl_timer_unaccount(pf);
 			ret = -ENOMEM;
 			goto unlock;
 		}

@@ -200,8 +200,8 @@ struct pagectl_extent {
  * Errors: EINVAL (@length 0), EOVERFLOW (the range wraps), EFAULT (not user
  * memory the kernel can pin long-term: unmapped, PROT_NONE, VM_IO/VM_PFNMAP,
  * a kernel address, or a writable pin of page cache on 6.5+), ENOSPC (over
- * the module's per-file cap), ENOMEM (over RLIMIT_MEMLOCK without
- * CAP_IPC_LOCK, or out of memory), EPERM (the caller's address space is not
+ * the module's per-file cap), ENOMEM (the user's pins and buffers would pass
+ * the caller's RLIMIT_MEMLOCK, without CAP_IPC_LOCK; or out of memory), EPERM (the caller's address space is not
  * the one that opened the file), EINTR (killed while pinning). A failed PIN
  * leaves nothing pinned.
  */
@@ -577,7 +577,10 @@ struct pagectl_walk_range {
 /** PAGECTL_TIMER_DISARM - stop the target's timer; @offset and @period_ns must be 0 */
 #define PAGECTL_TIMER_DISARM		0x2U
 
-/** PAGECTL_TIMER_MIN_PERIOD_NS - shortest period accepted (10 us) */
+/**
+ * PAGECTL_TIMER_MIN_PERIOD_NS - shortest period accepted (10 us), with
+ * CAP_SYS_ADMIN; without it, the module's min_timer_period_ns (100 us)
+ */
 #define PAGECTL_TIMER_MIN_PERIOD_NS	10000
 /** PAGECTL_TIMER_MAX_PER_FILE - timers one file may have armed */
 #define PAGECTL_TIMER_MAX_PER_FILE	64
@@ -591,7 +594,8 @@ struct pagectl_walk_range {
  * @offset: byte offset of a 64-bit counter from the pin's first page or the
  *	buffer's start; a multiple of 8
  * @period_ns: the timer adds 1 to the counter every @period_ns, at least
- *	%PAGECTL_TIMER_MIN_PERIOD_NS
+ *	%PAGECTL_TIMER_MIN_PERIOD_NS, and at least the module's
+ *	min_timer_period_ns without CAP_SYS_ADMIN
  * @ticks: out: increments made by the timer this call replaced or disarmed
  * @__reserved: must be 0
  *
@@ -605,7 +609,10 @@ struct pagectl_walk_range {
  * an open descriptor), EINVAL (%PAGECTL_TIMER_BUF: the descriptor is not a
  * pagectl buffer; @offset misaligned or beyond the pin or buffer, @period_ns
  * too short, DISARM with @offset or @period_ns set), EACCES (pin not made for
- * writing), ENOSPC (%PAGECTL_TIMER_MAX_PER_FILE armed).
+ * writing; %PAGECTL_TIMER_BUF: the descriptor is not open for writing),
+ * ENOSPC (%PAGECTL_TIMER_MAX_PER_FILE armed on this file, or the module's
+ * max_timers_per_user on the files of this file's opener, or max_timers in
+ * the whole module).
  */
 struct pagectl_timer {
 	__u32 size;
@@ -651,15 +658,18 @@ struct pagectl_timer {
  * @__reserved: must be 0
  *
  * The buffer is zeroed memory of the module, charged to the creator's memory
- * cgroup and to the creating file's max_buf_bytes until it is freed. It lives
- * while its descriptor or any mapping of it exists.
+ * cgroup, to the locked_vm of the user who opened the device (against the
+ * caller's RLIMIT_MEMLOCK, as pins are) and to the creating file's
+ * max_buf_bytes until it is freed. It lives while its descriptor or any
+ * mapping of it exists.
  *
  * Errors: EINVAL (@length 0; %PAGECTL_BUF_HUGE with @length not a multiple
  * of 2 MiB, or with %PAGECTL_BUF_CONTIG), EOVERFLOW (rounding @length up
  * wraps), EOPNOTSUPP (%PAGECTL_BUF_HUGE without huge PFN mappings), ENOSPC
  * (over the file's max_buf_bytes), ENODEV (@node is not an online node with
- * memory), ENOMEM (out of memory on @node, or no contiguous range this
- * large), EMFILE (no free descriptor). A failed call leaves nothing behind.
+ * memory), ENOMEM (the user's pins and buffers would pass the caller's
+ * RLIMIT_MEMLOCK, without CAP_IPC_LOCK; out of memory on @node, or no
+ * contiguous range this large), EMFILE (no free descriptor). A failed call leaves nothing behind.
  */
 struct pagectl_buf_create {
 	__u32 size;

@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * pagectl: what users may hold, and what it is charged to.
+ *
+ * Pinned pages and buffer pages are memory the kernel cannot swap or move.
+ * Both are charged to the user who opened the device, in the user's
+ * locked_vm against RLIMIT_MEMLOCK, as iommufd, io_uring and perf charge
+ * such memory: a user's limit then holds whatever that user does with
+ * processes and descriptors (reopening the device, forking, execve, passing
+ * descriptors). Pins are also added to the pinning process's pinned_vm, so
+ * VmPin in /proc/PID/status keeps showing them.
+ *
+ * Armed timers fire in hard interrupt context. They are capped per file,
+ * per user and for the whole module.
+ *
+ * Copyright (C) 2026 The pagectl authors
+ */
+
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/hashtable.h>
+#include <linux/mm.h>
+#include <linux/moduleparam.h>
+#include <linux/refcount.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/user.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+
+#include "internal.h"
+
+unsigned int pagectl_max_timers_per_user = 64;
+module_param_named(max_timers_per_user, pagectl_max_timers_per_user, uint, 0444);
+MODULE_PARM_DESC(max_timers_per_user,
+		 "Timers the files one user opened may have armed at once (default 64)");
+
+unsigned int pagectl_max_timers = 256;
+module_param_named(max_timers, pagectl_max_timers, uint, 0444);
+MODULE_PARM_DESC(max_timers, "Timers armed at once in the whole module (default 256)");
+
+unsigned long pagectl_min_timer_period_ns = 100000;
+module_param_named(min_timer_period_ns, pagectl_min_timer_period_ns, ulong, 0444);
+MODULE_PARM_DESC(min_timer_period_ns,
+		 "Shortest timer period without CAP_SYS_ADMIN, in ns (default 100000)");
+
+static atomic_t pagectl_timers_armed = ATOMIC_INIT(0);
+
+/**
+ * struct pagectl_user - what pagectl counts per user
+ * @node: entry in pagectl_users
+ * @uid: the user
+ * @ref: held by every open file of the user
+ * @timers: timers armed through the user's files
+ */
+struct pagectl_user {
+	struct hlist_node node;
+	kuid_t uid;
+	refcount_t ref;
+	atomic_t timers;
+};
+
+static DEFINE_HASHTABLE(pagectl_users, 6);
+static DEFINE_SPINLOCK(pagectl_users_lock);
+
+/**
+ * pagectl_user_get() - the state of the current user, with a reference
+ *
+ * Return: the state, or NULL when it cannot be allocated.
+ */
+struct pagectl_user *pagectl_user_get(void)
+{
+	kuid_t uid = current_uid();
+	u32 key = from_kuid(&init_user_ns, uid);
+	struct pagectl_user *u, *new;
+
+	new = kzalloc(sizeof(*new), GFP_KERNEL_ACCOUNT);
+	spin_lock(&pagectl_users_lock);
+	hash_for_each_possible(pagectl_users, u, node, key) {
+		if (uid_eq(u->uid, uid)) {
+			refcount_inc(&u->ref);
+			spin_unlock(&pagectl_users_lock);
+			kfree(new);
+			return u;
+		}
+	}
+	if (new) {
+		new->uid = uid;
+		refcount_set(&new->ref, 1);
+		hash_add(pagectl_users, &new->node, key);
+	}
+	spin_unlock(&pagectl_users_lock);
+	return new;
+}
+
+/**
+ * pagectl_user_put() - drop a reference taken by pagectl_user_get()
+ * @u: the user's state; freed with its last reference
+ */
+void pagectl_user_put(struct pagectl_user *u)
+{
+	if (!refcount_dec_and_lock(&u->ref, &pagectl_users_lock))
+		return;
+	hash_del(&u->node);
+	spin_unlock(&pagectl_users_lock);
+	WARN_ON_ONCE(atomic_read(&u->timers));
+	kfree(u);
+}
+
+/**
+ * pagectl_account_locked() - charge pages to a user's locked_vm
+ * @user: the user (a reference the caller holds)
+ * @npages: pages to charge
+ *
+ * The limit is the current task's RLIMIT_MEMLOCK; with CAP_IPC_LOCK the
+ * pages are counted but not limited, as ib_umem_get() does.
+ *
+ * Return: 0, or -ENOMEM when the charge would pass the limit.
+ */
+int pagectl_account_locked(struct user_struct *user, unsigned long npages)
+{
+	unsigned long limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
+	unsigned long cur = atomic_long_read(&user->locked_vm);
+	bool unlimited = false;
+
+	do {
+		/* Asked only when needed: capable() leaves an audit record. */
+		if ((npages > limit || cur > limit - npages) && !unlimited &&
+		    !(unlimited = capable(CAP_IPC_LOCK)))
+			return -ENOMEM;
+	} while (!atomic_long_try_cmpxchg(&user->locked_vm, &cur, cur + npages));
+	return 0;
+}
+
+/**
+ * pagectl_unaccount_locked() - return pages charged by pagectl_account_locked()
+ * @user: the user they were charged to
+ * @npages: the pages
+ */
+void pagectl_unaccount_locked(struct user_struct *user, unsigned long npages)
+{
+	atomic_long_sub(npages, &user->locked_vm);
+}
+
+/**
+ * pagectl_timer_check_period() - the shortest period the caller may ask for
+ * @period_ns: the period asked for
+ *
+ * Return: 0, or -EINVAL for a period below the caller's minimum.
+ */
+int pagectl_timer_check_period(u64 period_ns)
+{
+	if (period_ns < PAGECTL_TIMER_MIN_PERIOD_NS || period_ns > KTIME_MAX)
+		return -EINVAL;
+	if (period_ns < pagectl_min_timer_period_ns && !capable(CAP_SYS_ADMIN))
+		return -EINVAL;
+	return 0;
+}
+
+/**
+ * pagectl_timer_account() - count one more armed timer of a file
+ * @pf: the file arming it
+ *
+ * Return: 0, or -ENOSPC when the file, its user or the module is at its cap.
+ */
+int pagectl_timer_account(struct pagectl_file *pf)
+{
+	if (atomic_inc_return(&pf->timers) > PAGECTL_TIMER_MAX_PER_FILE)
+		goto err_file;
+	if (atomic_inc_return(&pf->puser->timers) > pagectl_max_timers_per_user)
+		goto err_user;
+	if (atomic_inc_return(&pagectl_timers_armed) > pagectl_max_timers)
+		goto err_module;
+	return 0;
+
+err_module:
+	atomic_dec(&pagectl_timers_armed);
+err_user:
+	atomic_dec(&pf->puser->timers);
+err_file:
+	atomic_dec(&pf->timers);
+	return -ENOSPC;
+}
+
+/**
+ * pagectl_timer_unaccount() - count one armed timer of a file less
+ * @pf: the file it was armed through
+ */
+void pagectl_timer_unaccount(struct pagectl_file *pf)
+{
+	atomic_dec(&pagectl_timers_armed);
+	atomic_dec(&pf->puser->timers);
+	atomic_dec(&pf->timers);
+}

@@ -815,8 +815,12 @@ int pagectl_buf_timer(struct pagectl_file *pf, struct pagectl_timer *arg)
 	}
 	b = file->private_data;
 	if (!disarm) {
-		/* The timer writes the buffer: as a shared writable mapping would. */
-		if (!(file->f_mode & FMODE_WRITE)) {
+		/*
+		 * The timer writes the buffer: only through a descriptor open
+		 * for writing, as a shared writable mapping, or by the device
+		 * file that created the buffer.
+		 */
+		if (!(file->f_mode & FMODE_WRITE) && b->pf != pf) {
 			ret = -EACCES;
 			goto out;
 		}

@@ -609,7 +609,8 @@ struct pagectl_walk_range {
  * an open descriptor), EINVAL (%PAGECTL_TIMER_BUF: the descriptor is not a
  * pagectl buffer; @offset misaligned or beyond the pin or buffer, @period_ns
  * too short, DISARM with @offset or @period_ns set), EACCES (pin not made for
- * writing; %PAGECTL_TIMER_BUF: the descriptor is not open for writing),
+ * writing; %PAGECTL_TIMER_BUF: the descriptor is not open for writing and
+ * this file did not create the buffer),
  * ENOSPC (%PAGECTL_TIMER_MAX_PER_FILE armed on this file, or the module's
  * max_timers_per_user on the files of this file's opener, or max_timers in
  * the whole module).

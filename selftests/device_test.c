@@ -28,62 +28,9 @@
 #include <linux/pagectl.h>
 
 #include "kselftest_harness.h"
+#include "pin_util.h"
 
-#define DEVICE "/dev/pagectl"
-#define NOBODY 65534
 #define TEST_GID 4242
-
-static char module_path[512];
-
-static int find_module(void)
-{
-	const char *env = getenv("PAGECTL_MODULE");
-	struct utsname u;
-
-	if (env) {
-		snprintf(module_path, sizeof(module_path), "%s", env);
-	} else {
-		uname(&u);
-		snprintf(module_path, sizeof(module_path),
-			 "/lib/modules/%s/extra/pagectl.ko", u.release);
-	}
-	return access(module_path, R_OK);
-}
-
-static int module_loaded(void)
-{
-	return access("/sys/module/pagectl", F_OK) == 0;
-}
-
-/* Returns 0 or an errno. */
-static int load(const char *params)
-{
-	int fd, ret;
-
-	fd = open(module_path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno;
-	ret = syscall(SYS_finit_module, fd, params, 0);
-	ret = ret ? errno : 0;
-	close(fd);
-	return ret;
-}
-
-static int unload(void)
-{
-	return syscall(SYS_delete_module, "pagectl", O_NONBLOCK) ? errno : 0;
-}
-
-static int reload(const char *params)
-{
-	if (module_loaded()) {
-		int ret = unload();
-
-		if (ret)
-			return ret;
-	}
-	return load(params);
-}
 
 /*
  * Open the device in a child running as @uid with supplementary group @gid
@@ -122,15 +69,15 @@ FIXTURE_SETUP(device)
 		SKIP(return, "needs root to load the module");
 	if (find_module())
 		SKIP(return, "no module file (set PAGECTL_MODULE)");
-	ASSERT_EQ(0, reload(""));
+	ASSERT_EQ(0, reload_module(""));
 }
 
 FIXTURE_TEARDOWN(device)
 {
-	if (!module_loaded() || reload("") == 0)
+	if (!module_loaded() || reload_module("") == 0)
 		return;
 	/* A test failed with the module in use or unloaded: reload it anyway. */
-	load("");
+	load_module("");
 }
 
 TEST_F(device, default_mode_0600_root_only)
@@ -154,7 +101,7 @@ TEST_F(device, mode_parameter)
 	struct stat st;
 
 	/* mode=0666 makes a node anyone can open. */
-	ASSERT_EQ(0, reload("mode=0666"));
+	ASSERT_EQ(0, reload_module("mode=0666"));
 	ASSERT_EQ(0, stat(DEVICE, &st));
 	ASSERT_EQ(0666, st.st_mode & 07777);
 	ASSERT_EQ(0, open_as(NOBODY, -1));
@@ -163,7 +110,7 @@ TEST_F(device, mode_parameter)
 TEST_F(device, group_parameter)
 {
 	/* With group set, only that group's members get past open(). */
-	ASSERT_EQ(0, reload("mode=0666 group=4242"));
+	ASSERT_EQ(0, reload_module("mode=0666 group=4242"));
 	ASSERT_EQ(0, open_as(NOBODY, TEST_GID));
 	ASSERT_EQ(EACCES, open_as(NOBODY, TEST_GID + 1));
 	ASSERT_EQ(EACCES, open_as(NOBODY, -1));
@@ -174,28 +121,28 @@ TEST_F(device, group_parameter)
 TEST_F(device, group_never_widens_mode)
 {
 	/* A group member still needs the node's mode to let them in. */
-	ASSERT_EQ(0, reload("group=4242"));
+	ASSERT_EQ(0, reload_module("group=4242"));
 	ASSERT_EQ(EACCES, open_as(NOBODY, TEST_GID));
 }
 
 TEST_F(device, bad_mode_refused)
 {
 	/* Bits beyond the permission bits fail the load and leave no node. */
-	ASSERT_EQ(0, unload());
-	ASSERT_EQ(EINVAL, load("mode=04666"));
+	ASSERT_EQ(0, unload_module());
+	ASSERT_EQ(EINVAL, load_module("mode=04666"));
 	ASSERT_FALSE(module_loaded());
 	ASSERT_NE(0, access(DEVICE, F_OK));
-	ASSERT_EQ(0, load(""));
+	ASSERT_EQ(0, load_module(""));
 }
 
 TEST_F(device, max_walk_records_zero_refused)
 {
 	/* A range walk must be able to return a record: 0 fails the load. */
-	ASSERT_EQ(0, unload());
-	ASSERT_EQ(EINVAL, load("max_walk_records=0"));
+	ASSERT_EQ(0, unload_module());
+	ASSERT_EQ(EINVAL, load_module("max_walk_records=0"));
 	ASSERT_FALSE(module_loaded());
 	ASSERT_NE(0, access(DEVICE, F_OK));
-	ASSERT_EQ(0, load(""));
+	ASSERT_EQ(0, load_module(""));
 }
 
 TEST_F(device, max_walk_records_caps_one_call)
@@ -207,7 +154,7 @@ TEST_F(device, max_walk_records_caps_one_call)
 	char *buf;
 	int fd, i;
 
-	ASSERT_EQ(0, reload("max_walk_records=3"));
+	ASSERT_EQ(0, reload_module("max_walk_records=3"));
 	fd = open(DEVICE, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, ioctl(fd, PAGECTL_GET_INFO, &info));
@@ -242,7 +189,7 @@ TEST_F(device, unload_refused_while_open)
 	/* An open file pins the module. */
 	fd = open(DEVICE, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(EWOULDBLOCK, unload());
+	ASSERT_EQ(EWOULDBLOCK, unload_module());
 	ASSERT_TRUE(module_loaded());
 
 	/* The device still works after the refused unload. */
@@ -250,10 +197,10 @@ TEST_F(device, unload_refused_while_open)
 
 	/* Once the file is closed, unload succeeds and the node goes away. */
 	ASSERT_EQ(0, close(fd));
-	ASSERT_EQ(0, unload());
+	ASSERT_EQ(0, unload_module());
 	ASSERT_FALSE(module_loaded());
 	ASSERT_NE(0, access(DEVICE, F_OK));
-	ASSERT_EQ(0, load(""));
+	ASSERT_EQ(0, load_module(""));
 }
 
 TEST_F(device, unload_refused_while_open_in_child)
@@ -272,11 +219,11 @@ TEST_F(device, unload_refused_while_open_in_child)
 		_exit(0);
 	}
 	ASSERT_EQ(0, close(fd));
-	ASSERT_EQ(EWOULDBLOCK, unload());
+	ASSERT_EQ(EWOULDBLOCK, unload_module());
 	ASSERT_EQ(0, kill(pid, SIGKILL));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	ASSERT_EQ(0, unload());
-	ASSERT_EQ(0, load(""));
+	ASSERT_EQ(0, unload_module());
+	ASSERT_EQ(0, load_module(""));
 }
 
 TEST_HARNESS_MAIN

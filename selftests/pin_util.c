@@ -602,3 +602,56 @@ int fail_nth_done(int fd_nth, bool *injected)
 	*injected = !atoi(left);
 	return 0;
 }
+
+/* The module file: $PAGECTL_MODULE, or the one installed for this kernel. */
+static char module_path[512];
+
+int find_module(void)
+{
+	const char *env = getenv("PAGECTL_MODULE");
+	struct utsname u;
+
+	if (env) {
+		snprintf(module_path, sizeof(module_path), "%s", env);
+	} else {
+		uname(&u);
+		snprintf(module_path, sizeof(module_path),
+			 "/lib/modules/%s/extra/pagectl.ko", u.release);
+	}
+	return access(module_path, R_OK);
+}
+
+int module_loaded(void)
+{
+	return access("/sys/module/pagectl", F_OK) == 0;
+}
+
+/* Returns 0 or an errno. */
+int load_module(const char *params)
+{
+	int fd, ret;
+
+	fd = open(module_path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	ret = syscall(SYS_finit_module, fd, params, 0);
+	ret = ret ? errno : 0;
+	close(fd);
+	return ret;
+}
+
+int unload_module(void)
+{
+	return syscall(SYS_delete_module, "pagectl", O_NONBLOCK) ? errno : 0;
+}
+
+int reload_module(const char *params)
+{
+	if (module_loaded()) {
+		int ret = unload_module();
+
+		if (ret)
+			return ret;
+	}
+	return load_module(params);
+}

@@ -123,4 +123,15 @@ int set_fault_knobs(char old[][16], bool restore);
 int fail_nth_arm(int fd_nth, int nth);
 int fail_nth_done(int fd_nth, bool *injected);
 
+/*
+ * Loading and unloading the module (root): find_module() locates the file
+ * ($PAGECTL_MODULE, or /lib/modules/$(uname -r)/extra/pagectl.ko), the
+ * others return 0 or an errno.
+ */
+int find_module(void);
+int module_loaded(void);
+int load_module(const char *params);
+int unload_module(void);
+int reload_module(const char *params);
+
 #endif /* _PAGECTL_PIN_UTIL_H */

@@ -1,0 +1,617 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The device given to a group of ordinary users, as docs/security.md
+ * describes, and attacked by one of them: a member of the group with a
+ * 1 MiB RLIMIT_MEMLOCK and no capabilities tries every way around each
+ * limit (reopening the device, fork, execve with a kept descriptor, passed
+ * descriptors, many files, many processes), and looks for what pagemap would
+ * not show it. Each attack runs in a child that becomes that user; the
+ * child exits 0 when the limit held.
+ *
+ * The timer caps are tested with the module reloaded with small caps, so
+ * this program needs root and the module file, as device_test does.
+ *
+ * Copyright (C) 2026 The pagectl authors
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <linux/pagectl.h>
+
+#include "kselftest_harness.h"
+#include "buf_util.h"
+#include "pin_util.h"
+#include "walk_util.h"
+
+#define TEST_GID	4242
+#define LIMIT		(1UL << 20)	/* the attacker's RLIMIT_MEMLOCK */
+#define EXEC_ARG	"--pin-after-execve"
+
+static char self_exe[4096];
+static int ready_fd = -1;	/* timers_per_user() says it holds its timers */
+
+/* In a child: report a failed step on stderr and exit 1. */
+#define CHECK(cond)							\
+	do {								\
+		if (!(cond)) {						\
+			fprintf(stderr, "%s:%d: attack step failed: %s (errno %d)\n", \
+				__FILE__, __LINE__, #cond, errno);	\
+			_exit(1);					\
+		}							\
+	} while (0)
+
+/* Become the attacker: uid nobody, in the device's group, 1 MiB memlock. */
+static int become_attacker(void)
+{
+	struct rlimit rl = { LIMIT, LIMIT };
+	gid_t groups[1] = { TEST_GID };
+
+	if (setrlimit(RLIMIT_MEMLOCK, &rl) || setgroups(1, groups) ||
+	    setgid(NOBODY) || setuid(NOBODY))
+		return -1;
+	return 0;
+}
+
+static int dev_open(int flags)
+{
+	return open(DEVICE, O_RDWR | flags);
+}
+
+/* An anonymous, populated mapping of @len bytes, or NULL. */
+static void *touched(size_t len)
+{
+	void *p = map_anon(len);
+
+	if (p)
+		memset(p, 1, len);
+	return p;
+}
+
+/* Run @fn in a child that became the attacker; its exit status. */
+static int attack(void (*fn)(void *), void *arg)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		if (become_attacker())
+			_exit(2);
+		fn(arg);
+		_exit(0);
+	}
+	return wait_exit(pid);
+}
+
+/* The whole limit can be pinned: nothing of an earlier attack is charged. */
+static void full_limit_pins(void *unused)
+{
+	void *p = touched(LIMIT);
+	int fd = dev_open(O_CLOEXEC);
+	struct pagectl_pin pn;
+
+	CHECK(p && fd >= 0);
+	CHECK(pin(fd, uaddr(p), LIMIT, PAGECTL_PIN_WRITE, &pn) == 0);
+	close(fd);
+}
+
+FIXTURE(attack) {
+	struct stat node;
+};
+
+FIXTURE_SETUP(attack)
+{
+	if (geteuid())
+		SETUP_SKIP("needs root to give the device to a group");
+	if (stat(DEVICE, &self->node))
+		SETUP_SKIP("%s: %s (module not loaded?)", DEVICE, strerror(errno));
+	/* What an admin does: the node to a group, 0660. */
+	ASSERT_EQ(0, chown(DEVICE, 0, TEST_GID));
+	ASSERT_EQ(0, chmod(DEVICE, 0660));
+}
+
+FIXTURE_TEARDOWN(attack)
+{
+	chown(DEVICE, self->node.st_uid, self->node.st_gid);
+	chmod(DEVICE, self->node.st_mode & 07777);
+}
+
+/* --- pins: the limit is the user's, whatever processes and files --- */
+
+static void pins_over_limit_in_one_file(void *unused)
+{
+	void *p = touched(2 * LIMIT);
+	int fd = dev_open(O_CLOEXEC);
+	struct pagectl_pin pn;
+
+	CHECK(p && fd >= 0);
+	CHECK(pin(fd, uaddr(p), LIMIT + PAGE_SZ, 0, &pn) == ENOMEM);
+	CHECK(pin(fd, uaddr(p), LIMIT, 0, &pn) == 0);
+	CHECK(vmpin_kb(0) == LIMIT >> 10);
+}
+
+TEST_F(attack, pins_held_to_the_limit)
+{
+	ASSERT_EQ(0, attack(pins_over_limit_in_one_file, NULL));
+	ASSERT_EQ(0, attack(full_limit_pins, NULL));
+}
+
+static void pins_across_files(void *unused)
+{
+	void *p = touched(LIMIT + PAGE_SZ);
+	struct pagectl_pin pn;
+	int fd[5], i;
+
+	CHECK(p);
+	for (i = 0; i < 5; i++)
+		CHECK((fd[i] = dev_open(O_CLOEXEC)) >= 0);
+	for (i = 0; i < 4; i++)
+		CHECK(pin(fd[i], uaddr(p) + i * (LIMIT / 4), LIMIT / 4, 0, &pn) == 0);
+	/* A fifth file of the same user adds nothing. */
+	CHECK(pin(fd[4], uaddr(p) + LIMIT, PAGE_SZ, 0, &pn) == ENOMEM);
+	/* Closing one gives its pages back to the user. */
+	close(fd[0]);
+	CHECK(pin(fd[4], uaddr(p) + LIMIT, PAGE_SZ, 0, &pn) == 0);
+}
+
+TEST_F(attack, pins_across_many_files)
+{
+	ASSERT_EQ(0, attack(pins_across_files, NULL));
+	ASSERT_EQ(0, attack(full_limit_pins, NULL));
+}
+
+static void pins_across_fork(void *unused)
+{
+	void *p = touched(LIMIT);
+	int fd = dev_open(O_CLOEXEC);
+	struct pagectl_pin pn;
+	pid_t pid;
+
+	CHECK(p && fd >= 0);
+	CHECK(pin(fd, uaddr(p), LIMIT, 0, &pn) == 0);
+	pid = fork();
+	CHECK(pid >= 0);
+	if (!pid) {
+		/* A new mm starts with no pinned_vm; the user does not. */
+		int fd2 = dev_open(O_CLOEXEC);
+
+		CHECK(fd2 >= 0);
+		CHECK(pin(fd2, uaddr(p), PAGE_SZ, 0, &pn) == ENOMEM);
+		/* The parent's file pins the parent's memory only. */
+		CHECK(pin(fd, uaddr(p), PAGE_SZ, 0, &pn) == EPERM);
+		_exit(0);
+	}
+	CHECK(wait_exit(pid) == 0);
+}
+
+TEST_F(attack, pins_across_fork)
+{
+	ASSERT_EQ(0, attack(pins_across_fork, NULL));
+	ASSERT_EQ(0, attack(full_limit_pins, NULL));
+}
+
+static void pins_across_execve(void *unused)
+{
+	void *p = touched(LIMIT);
+	int fd = dev_open(0);	/* kept across execve */
+	struct pagectl_pin pn;
+	char fdarg[16];
+
+	CHECK(p && fd >= 0);
+	CHECK(pin(fd, uaddr(p), LIMIT, 0, &pn) == 0);
+	snprintf(fdarg, sizeof(fdarg), "%d", fd);
+	execl(self_exe, self_exe, EXEC_ARG, fdarg, (char *)NULL);
+	_exit(3);
+}
+
+/* The new image of pins_across_execve(): exit 0 if the limit held. */
+static int pin_after_execve(const char *fdarg)
+{
+	int old = atoi(fdarg), fd = dev_open(O_CLOEXEC);
+	void *p = touched(LIMIT);
+	struct pagectl_pin pn;
+
+	CHECK(p && fd >= 0);
+	/* The old image's pins are still held through the kept descriptor. */
+	CHECK(fcntl(old, F_GETFD) >= 0);
+	CHECK(vmpin_kb(0) == 0);
+	CHECK(pin(fd, uaddr(p), PAGE_SZ, 0, &pn) == ENOMEM);
+	/* Closing the kept descriptor releases them: the user may pin again. */
+	close(old);
+	CHECK(pin(fd, uaddr(p), LIMIT, 0, &pn) == 0);
+	return 0;
+}
+
+TEST_F(attack, pins_across_execve_with_a_kept_descriptor)
+{
+	ASSERT_EQ(0, attack(pins_across_execve, NULL));
+	ASSERT_EQ(0, attack(full_limit_pins, NULL));
+}
+
+static void pins_through_a_passed_descriptor(void *unused)
+{
+	int sv[2], fd = dev_open(O_CLOEXEC), got = -1;
+	void *p = touched(LIMIT);
+	struct pagectl_pin pn;
+	pid_t pid;
+
+	CHECK(p && fd >= 0);
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+	pid = fork();
+	CHECK(pid >= 0);
+	if (!pid) {
+		char b;
+		struct iovec iov = { &b, 1 };
+		char ctl[CMSG_SPACE(sizeof(int))];
+		struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+				    .msg_control = ctl, .msg_controllen = sizeof(ctl) };
+
+		CHECK(recvmsg(sv[1], &m, 0) == 1);
+		memcpy(&got, CMSG_DATA(CMSG_FIRSTHDR(&m)), sizeof(int));
+		/* Another process's file pins nothing here... */
+		CHECK(pin(got, uaddr(p), PAGE_SZ, 0, &pn) == EPERM);
+		/* ...and its own file finds the user's limit used up. */
+		CHECK(pin(fd, uaddr(p), PAGE_SZ, 0, &pn) == EPERM);
+		fd = dev_open(O_CLOEXEC);
+		CHECK(fd >= 0);
+		CHECK(pin(fd, uaddr(p), PAGE_SZ, 0, &pn) == ENOMEM);
+		_exit(0);
+	}
+	CHECK(pin(fd, uaddr(p), LIMIT, 0, &pn) == 0);
+	{
+		char b = 'x';
+		struct iovec iov = { &b, 1 };
+		char ctl[CMSG_SPACE(sizeof(int))] = { 0 };
+		struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+				    .msg_control = ctl, .msg_controllen = sizeof(ctl) };
+		struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &fd, sizeof(int));
+		CHECK(sendmsg(sv[0], &m, 0) == 1);
+	}
+	CHECK(wait_exit(pid) == 0);
+}
+
+TEST_F(attack, pins_through_a_passed_descriptor)
+{
+	ASSERT_EQ(0, attack(pins_through_a_passed_descriptor, NULL));
+	ASSERT_EQ(0, attack(full_limit_pins, NULL));
+}
+
+/* --- buffers: charged to the user with the pins --- */
+
+static void buffers_across_reopen(void *unused)
+{
+	int dev = dev_open(O_CLOEXEC), b1, b2, b3;
+	void *map;
+
+	CHECK(dev >= 0);
+	CHECK((b1 = buf_new(dev, LIMIT / 2, 0)) >= 0);
+	CHECK((b2 = buf_new(dev, LIMIT / 2, PAGECTL_BUF_CONTIG)) >= 0);
+	CHECK(buf_new(dev, PAGE_SZ, 0) < 0 && errno == ENOMEM);
+	/* Another file of the same user: the same limit. */
+	close(dev);
+	dev = dev_open(O_CLOEXEC);
+	CHECK(dev >= 0);
+	CHECK(buf_new(dev, PAGE_SZ, 0) < 0 && errno == ENOMEM);
+	/* A mapped buffer stays charged after its descriptor is closed... */
+	map = buf_map(b1, LIMIT / 2, PROT_READ | PROT_WRITE, 0);
+	CHECK(map);
+	close(b1);
+	CHECK(buf_new(dev, PAGE_SZ, 0) < 0 && errno == ENOMEM);
+	/* ...until the last mapping goes. */
+	CHECK(munmap(map, LIMIT / 2) == 0);
+	CHECK((b3 = buf_new(dev, LIMIT / 2, 0)) >= 0);
+	close(b2);
+	close(b3);
+}
+
+TEST_F(attack, buffers_charged_to_the_user)
+{
+	ASSERT_EQ(0, attack(buffers_across_reopen, NULL));
+	ASSERT_EQ(0, attack(full_limit_pins, NULL));
+}
+
+static void pins_and_buffers_share_the_limit(void *unused)
+{
+	int dev = dev_open(O_CLOEXEC), b;
+	void *p = touched(LIMIT);
+	struct pagectl_pin pn;
+
+	CHECK(p && dev >= 0);
+	CHECK(pin(dev, uaddr(p), LIMIT / 2, 0, &pn) == 0);
+	CHECK((b = buf_new(dev, LIMIT / 2, 0)) >= 0);
+	CHECK(buf_new(dev, PAGE_SZ, 0) < 0 && errno == ENOMEM);
+	CHECK(pin(dev, uaddr(p) + LIMIT / 2, PAGE_SZ, 0, &pn) == ENOMEM);
+	close(b);
+	CHECK(pin(dev, uaddr(p) + LIMIT / 2, LIMIT / 2, 0, &pn) == 0);
+}
+
+TEST_F(attack, pins_and_buffers_share_the_limit)
+{
+	ASSERT_EQ(0, attack(pins_and_buffers_share_the_limit, NULL));
+	ASSERT_EQ(0, attack(full_limit_pins, NULL));
+}
+
+/* --- timers --- */
+
+static void timer_period_and_access(void *unused)
+{
+	int dev = dev_open(O_CLOEXEC), b, ro, other, again;
+	char path[64];
+
+	CHECK(dev >= 0);
+	CHECK((b = buf_new(dev, PAGE_SZ, 0)) >= 0);
+	/* Shorter than min_timer_period_ns without CAP_SYS_ADMIN. */
+	CHECK(timer(dev, b, PAGECTL_TIMER_BUF, 0, PAGECTL_TIMER_MIN_PERIOD_NS, NULL) == EINVAL);
+	CHECK(timer(dev, b, PAGECTL_TIMER_BUF, 0, 99999, NULL) == EINVAL);
+	CHECK(timer(dev, b, PAGECTL_TIMER_BUF, 0, 100000, NULL) == 0);
+	CHECK(timer(dev, b, PAGECTL_TIMER_BUF | PAGECTL_TIMER_DISARM, 0, 0, NULL) == 0);
+	/*
+	 * A holder of a read-only buffer descriptor cannot have the kernel
+	 * write the buffer through a device file of its own; the creating
+	 * file can.
+	 */
+	CHECK((ro = buf_new(dev, PAGE_SZ, PAGECTL_BUF_RDONLY)) >= 0);
+	other = dev_open(O_CLOEXEC);
+	CHECK(other >= 0);
+	CHECK(timer(other, ro, PAGECTL_TIMER_BUF, 0, 100000, NULL) == EACCES);
+	CHECK(timer(dev, ro, PAGECTL_TIMER_BUF, 0, 100000, NULL) == 0);
+	/* Nor through a read-only reopening of a writable one. */
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", b);
+	again = open(path, O_RDONLY | O_CLOEXEC);
+	if (again >= 0)
+		CHECK(timer(other, again, PAGECTL_TIMER_BUF, 0, 100000, NULL) == EACCES);
+}
+
+TEST_F(attack, timer_period_floor_and_write_access)
+{
+	ASSERT_EQ(0, attack(timer_period_and_access, NULL));
+}
+
+/* Arm timers on new one-page buffers until one fails; the errno. */
+static int arm_until_refused(int dev, int want)
+{
+	for (int i = 0; i < want; i++) {
+		int b = buf_new(dev, PAGE_SZ, 0);
+		int ret;
+
+		if (b < 0)
+			return errno;
+		ret = timer(dev, b, PAGECTL_TIMER_BUF, 0, 1000000, NULL);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static void timers_per_user(void *unused)
+{
+	int a = dev_open(O_CLOEXEC), b = dev_open(O_CLOEXEC);
+	pid_t pid;
+
+	CHECK(a >= 0 && b >= 0);
+	/* max_timers_per_user=4: two files, two timers each... */
+	CHECK(arm_until_refused(a, 2) == 0);
+	CHECK(arm_until_refused(b, 2) == 0);
+	/* ...and no fifth, through a third file or another process. */
+	CHECK(arm_until_refused(a, 1) == ENOSPC);
+	pid = fork();
+	CHECK(pid >= 0);
+	if (!pid) {
+		int c = dev_open(O_CLOEXEC);
+
+		CHECK(c >= 0 && arm_until_refused(c, 1) == ENOSPC);
+		_exit(0);
+	}
+	CHECK(wait_exit(pid) == 0);
+	/* Hold them while the parent tries the module-wide cap. */
+	CHECK(write(ready_fd, "x", 1) == 1);
+	pause();
+}
+
+TEST_F(attack, timers_capped_per_user_and_module_wide)
+{
+	int dev, ready[2];
+	pid_t pid;
+	char c;
+
+	if (find_module())
+		SKIP(return, "no module file (set PAGECTL_MODULE)");
+	ASSERT_EQ(0, reload_module("max_timers_per_user=4 max_timers=6"));
+	ASSERT_EQ(0, chown(DEVICE, 0, TEST_GID));
+	ASSERT_EQ(0, chmod(DEVICE, 0660));
+	ASSERT_EQ(0, pipe(ready));
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		ready_fd = ready[1];
+		if (become_attacker())
+			_exit(2);
+		timers_per_user(NULL);
+		_exit(0);
+	}
+	close(ready[1]);
+	/* Nothing to read means the attacker failed a step and exited. */
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	/* Root is another user: two more, then the module's cap of 6. */
+	dev = open(DEVICE, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, dev);
+	ASSERT_EQ(0, arm_until_refused(dev, 2));
+	ASSERT_EQ(ENOSPC, arm_until_refused(dev, 1));
+	kill(pid, SIGKILL);
+	ASSERT_EQ(SIGKILL, wait_signal(pid));
+	/*
+	 * The attacker's timers went with its files: root reaches its own
+	 * cap of 4, which the module's 6 would refuse had they stayed.
+	 */
+	ASSERT_EQ(0, arm_until_refused(dev, 2));
+	ASSERT_EQ(ENOSPC, arm_until_refused(dev, 1));
+	close(dev);
+	ASSERT_EQ(0, reload_module(""));
+}
+
+/* --- what an unprivileged opener sees --- */
+
+static void sees_no_swap_place_nor_shared_counts(void *unused)
+{
+	struct pagectl_walk_rec rec[4];
+	struct pagectl_walk_range wr;
+	struct pagectl_walk w;
+	int fd = dev_open(O_CLOEXEC);
+	__u8 *p = touched(PAGE_SZ);
+
+	CHECK(fd >= 0 && p);
+	/* A page it maps alone: its counts are its own business. */
+	CHECK(walk_addr(fd, p, &w) == 0);
+	CHECK(w.page.mapcount == 1 && w.page.refcount >= 1);
+	CHECK(w.page.flags & PAGECTL_PAGE_ANON_EXCLUSIVE);
+
+	/* libc's code, mapped by other processes too: no counts, no sharing state. */
+	(void)*(volatile char *)&printf;
+	CHECK(walk_addr(fd, (void *)&printf, &w) == 0);
+	CHECK(w.leaf_kind == PAGECTL_ENTRY_LEAF);
+	CHECK(w.page.flags & PAGECTL_PAGE_VALID);
+	CHECK(w.page.refcount == 0 && w.page.mapcount == 0 && w.page.pincount == 0);
+	CHECK(!(w.page.flags & (PAGECTL_PAGE_KSM | PAGECTL_PAGE_ANON_EXCLUSIVE |
+				PAGECTL_PAGE_MAYBE_DMA_PINNED | PAGECTL_PAGE_MLOCKED)));
+	CHECK(w.pfn == 0 && w.out_flags == 0);
+
+	/* Its page swapped out: a swap entry, but not where. */
+	if (!page_out(p, PAGE_SZ))
+		return;
+	CHECK(walk_addr(fd, p, &w) == 0);
+	CHECK(w.leaf_kind == PAGECTL_ENTRY_SWAP);
+	CHECK(w.swap_type == 0 && w.swap_offset == 0 && w.pfn == 0);
+	for (int i = 0; i < PAGECTL_NR_LEVELS; i++)
+		CHECK(w.level[i].raw == 0 && w.level[i].pfn == 0);
+	CHECK(walk_range(fd, uaddr(p), uaddr(p) + PAGE_SZ, 0, rec, 4, &wr) == 0);
+	CHECK(wr.nr_records == 1 && rec[0].kind == PAGECTL_ENTRY_SWAP);
+	CHECK(rec[0].pfn == 0 && rec[0].swap_type == 0);
+}
+
+TEST_F(attack, no_swap_place_nor_shared_page_counts)
+{
+	char why[128];
+	int swap = swap_on_zram(why, sizeof(why));
+
+	if (swap < 0)
+		TH_LOG("no swap (%s): the swap part is not tried", why);
+	ASSERT_EQ(0, attack(sees_no_swap_place_nor_shared_counts, NULL));
+	swap_off(swap);
+}
+
+/* --- a pin raced against its own release from another thread --- */
+
+struct race {
+	int fd;
+	void *mem;
+	volatile int stop;
+	volatile __u64 last;
+	unsigned long stolen;
+};
+
+static void *guess_and_release(void *arg)
+{
+	struct race *r = arg;
+	struct pagectl_frame f;
+
+	while (!r->stop) {
+		for (__u64 h = r->last + 1; h <= r->last + 3; h++) {
+			struct pagectl_pin_describe d = describe_arg(h, 0, 0, &f, 1);
+
+			describe(r->fd, &d);
+			timer(r->fd, h, PAGECTL_TIMER_DISARM, 0, 0, NULL);
+			if (!unpin(r->fd, h, 0))
+				r->stolen++;
+		}
+	}
+	return NULL;
+}
+
+TEST_F(attack, pin_raced_against_unpin_of_guessed_handles)
+{
+	struct race r = { 0 };
+	pthread_t thr[2];
+	unsigned long i, pins = 0;
+	double end;
+
+	r.fd = open(DEVICE, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, r.fd);
+	r.mem = touched(16 * PAGE_SZ);
+	ASSERT_NE(NULL, r.mem);
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, pthread_create(&thr[i], NULL, guess_and_release, &r));
+	end = now_us() + 2e6;
+	while (now_us() < end) {
+		struct pagectl_pin pn;
+		int ret = pin(r.fd, uaddr(r.mem), 16 * PAGE_SZ, PAGECTL_PIN_WRITE, &pn);
+
+		ASSERT_EQ(0, ret);
+		/* Known to this thread first: another may release it from now on. */
+		r.last = pn.handle;
+		ret = unpin(r.fd, pn.handle, 0);
+		ASSERT_TRUE(ret == 0 || ret == ENOENT);
+		pins++;
+	}
+	r.stop = 1;
+	for (i = 0; i < 2; i++)
+		pthread_join(thr[i], NULL);
+	TH_LOG("%lu pins, %lu released by the guessing threads", pins, r.stolen);
+	ASSERT_EQ(0, vmpin_kb(0));
+	close(r.fd);
+}
+
+/* A PIN whose handle cannot be copied back leaves nothing behind. */
+TEST_F(attack, pin_not_copied_back_is_never_published)
+{
+	struct pagectl_pin *arg;
+	void *mem = touched(PAGE_SZ);
+	int fd = open(DEVICE, O_RDWR | O_CLOEXEC);
+	__u64 next;
+
+	ASSERT_LE(0, fd);
+	ASSERT_NE(NULL, mem);
+	arg = mmap(NULL, PAGE_SZ, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, arg);
+	*arg = (struct pagectl_pin) { .size = sizeof(*arg), .addr = uaddr(mem),
+				      .length = PAGE_SZ };
+	ASSERT_EQ(0, mprotect(arg, PAGE_SZ, PROT_READ));
+	ASSERT_EQ(EFAULT, call(fd, PAGECTL_PIN, arg));
+	ASSERT_EQ(0, vmpin_kb(0));
+	/* The handle it had reserved is nobody's: 1, and 2 goes to the next. */
+	ASSERT_EQ(ENOENT, unpin(fd, 1, 0));
+	next = pin_handle(fd, mem, PAGE_SZ, 0);
+	ASSERT_EQ(2, next);
+	ASSERT_EQ(0, unpin(fd, next, 0));
+	close(fd);
+}
+
+int main(int argc, char **argv)
+{
+	ssize_t n = readlink("/proc/self/exe", self_exe, sizeof(self_exe) - 1);
+
+	if (n > 0)
+		self_exe[n] = 0;
+	if (argc == 3 && !strcmp(argv[1], EXEC_ARG))
+		return pin_after_execve(argv[2]);
+	return test_harness_run(argc, argv);
+}

@@ -390,11 +390,45 @@ TEST_F(walk, thp_is_a_pmd_leaf_of_2mib)
 		  w.page.flags & (PAGECTL_PAGE_THP | PAGECTL_PAGE_ANON | PAGECTL_PAGE_HUGETLB));
 	ASSERT_EQ(9, w.page.order);
 	ASSERT_EQ(1, w.page.mapcount);
+	/* The head page says the whole PMD-mapped folio is this process's alone. */
+	ASSERT_EQ(PAGECTL_PAGE_ANON_EXCLUSIVE, w.page.flags & PAGECTL_PAGE_ANON_EXCLUSIVE);
 	ASSERT_EQ(PAGECTL_VMA_HUGEPAGE, w.vma.flags & PAGECTL_VMA_HUGEPAGE);
 	/* pfn is the frame of the address itself, inside the huge page. */
 	ASSERT_EQ(pagemap_pfn(buf + HPAGE_SZ / 2), w.pfn);
 	ASSERT_EQ(w.pfn - HPAGE_SZ / 2 / PAGE_SZ, w.level[PAGECTL_LEVEL_PMD].pfn);
 	munmap(buf, HPAGE_SZ);
+}
+
+TEST_F(walk, read_of_huge_region_maps_huge_zero_page)
+{
+	char setting[128] = "", zero[8] = "";
+	struct pagectl_walk w;
+	bool was_never;
+	__u8 *p, *buf;
+
+	read_file("/sys/kernel/mm/transparent_hugepage/use_zero_page", zero, sizeof(zero));
+	if (zero[0] != '1')
+		SKIP(return, "the huge zero page is off");
+	p = mmap(NULL, 2 * HPAGE_SZ, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	buf = (__u8 *)((uaddr(p) + HPAGE_SZ - 1) & ~(HPAGE_SZ - 1));
+	ASSERT_EQ(0, madvise(buf, HPAGE_SZ, MADV_HUGEPAGE));
+	read_file(THP_ENABLED, setting, sizeof(setting));
+	was_never = strstr(setting, "[never]") && !write_file(THP_ENABLED, "madvise");
+	ASSERT_EQ(0, read_byte(buf + 3 * PAGE_SZ));
+	if (was_never)
+		write_file(THP_ENABLED, "never");
+
+	ASSERT_EQ(0, walk_addr(self->fd, buf + 3 * PAGE_SZ, &w));
+	if (w.leaf_level != PAGECTL_LEVEL_PMD)
+		SKIP(munmap(p, 2 * HPAGE_SZ); return, "the read did not map a huge zero page");
+	/* Read-only, and the zero page whatever the kernel maps it with. */
+	ASSERT_EQ(PAGECTL_ENTRY_LEAF, w.leaf_kind);
+	ASSERT_EQ(0, w.level[PAGECTL_LEVEL_PMD].bits & PAGECTL_PTE_WRITE);
+	ASSERT_EQ(PAGECTL_PAGE_VALID | PAGECTL_PAGE_ZERO,
+		  w.page.flags & (PAGECTL_PAGE_VALID | PAGECTL_PAGE_ZERO | PAGECTL_PAGE_ANON));
+	ASSERT_EQ(pagemap_pfn(buf + 3 * PAGE_SZ), w.pfn);
+	munmap(p, 2 * HPAGE_SZ);
 }
 
 TEST_F(walk, hugetlb_is_a_pmd_leaf)

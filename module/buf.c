@@ -909,19 +909,22 @@ void pagectl_buf_timers_release(struct pagectl_file *pf)
 }
 
 /**
- * pagectl_bufs_summary() - totals over every live buffer, for /proc/pagectl
+ * pagectl_bufs_summary() - totals over live buffers, for /proc/pagectl
+ * @uid: only the buffers of files this user opened, or NULL for all
  * @nbufs: out: buffers
  * @bytes: out: bytes they hold
  * @mappings: out: VMAs that map them
  */
-void pagectl_bufs_summary(unsigned long *nbufs, unsigned long *bytes,
-			  unsigned long *mappings)
+void pagectl_bufs_summary(const kuid_t *uid, unsigned long *nbufs,
+			  unsigned long *bytes, unsigned long *mappings)
 {
 	struct pagectl_buf *b;
 
 	*nbufs = *bytes = *mappings = 0;
 	mutex_lock(&pagectl_bufs_lock);
 	list_for_each_entry(b, &pagectl_bufs, node) {
+		if (uid && !uid_eq(b->pf->uid, *uid))
+			continue;
 		(*nbufs)++;
 		*bytes += pagectl_buf_len(b);
 		*mappings += atomic_read(&b->nr_mappings);

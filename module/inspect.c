@@ -8,6 +8,8 @@
  * Copyright (C) 2026 The pagectl authors
  */
 
+#include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/debugfs.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -36,23 +38,37 @@ void pagectl_inspect_del(struct pagectl_file *pf)
 	mutex_unlock(&pagectl_files_lock);
 }
 
+/*
+ * /proc/pagectl is everyone's to read, but how much other users pin and map
+ * is not: a reader without CAP_SYS_ADMIN gets the totals of the files
+ * opened under its own uid.
+ */
 static int pagectl_summary_show(struct seq_file *m, void *v)
 {
 	unsigned long files = 0, pins = 0, pages = 0, timers = 0;
 	unsigned long bufs, buf_bytes, buf_maps;
+	bool all = file_ns_capable(m->file, &init_user_ns, CAP_SYS_ADMIN);
+	kuid_t uid = m->file->f_cred->uid;
 	struct pagectl_file *pf;
 
 	mutex_lock(&pagectl_files_lock);
 	list_for_each_entry(pf, &pagectl_files, node) {
+		if (!all && !uid_eq(pf->uid, uid))
+			continue;
 		files++;
 		pins += atomic_long_read(&pf->npins);
 		pages += atomic_long_read(&pf->pinned_pages);
 		timers += atomic_read(&pf->timers);
 	}
 	mutex_unlock(&pagectl_files_lock);
-	pagectl_bufs_summary(&bufs, &buf_bytes, &buf_maps);
+	pagectl_bufs_summary(all ? NULL : &uid, &bufs, &buf_bytes, &buf_maps);
 
 	seq_printf(m, "version:       %s\n", PAGECTL_VERSION);
+	if (all)
+		seq_puts(m, "users:         all\n");
+	else
+		seq_printf(m, "users:         uid %u\n",
+			   from_kuid_munged(m->file->f_cred->user_ns, uid));
 	seq_printf(m, "open files:    %lu\n", files);
 	seq_printf(m, "pins:          %lu\n", pins);
 	seq_printf(m, "pinned pages:  %lu\n", pages);

@@ -14,6 +14,7 @@
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/types.h>
+#include <linux/uidgid.h>
 #include <linux/xarray.h>
 
 #include <linux/pagectl.h>
@@ -33,6 +34,7 @@ struct user_struct;
  *	pins are made in it and charged to its pinned_vm
  * @pid: thread group id of the opener, for debugfs
  * @privileged: the opener had CAP_SYS_ADMIN: frame numbers are shown
+ * @uid: the opener's user id, for /proc/pagectl
  * @user: the opener's user: pins and buffers are charged to its locked_vm
  * @puser: what pagectl counts for the opener's user (armed timers)
  * @pins: &struct pagectl_pin_entry by handle
@@ -51,6 +53,7 @@ struct pagectl_file {
 	struct mm_struct *mm;
 	pid_t pid;
 	bool privileged;
+	kuid_t uid;
 	struct user_struct *user;
 	struct pagectl_user *puser;
 	struct xarray pins;
@@ -239,8 +242,8 @@ void pagectl_buf_create_commit(struct pagectl_file *pf, void *cmd);
 int pagectl_buf_timer(struct pagectl_file *pf, struct pagectl_timer *arg);
 void pagectl_buf_timers_init(struct pagectl_file *pf);
 void pagectl_buf_timers_release(struct pagectl_file *pf);
-void pagectl_bufs_summary(unsigned long *nbufs, unsigned long *bytes,
-			  unsigned long *mappings);
+void pagectl_bufs_summary(const kuid_t *uid, unsigned long *nbufs,
+			  unsigned long *bytes, unsigned long *mappings);
 void pagectl_bufs_show(struct seq_file *m);
 bool pagectl_file_is_buf(const struct file *file);
 

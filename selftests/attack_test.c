@@ -520,6 +520,31 @@ TEST_F(attack, no_swap_place_nor_shared_page_counts)
 	swap_off(swap);
 }
 
+static void proc_shows_only_its_own(void *unused)
+{
+	CHECK(proc_field("/proc/pagectl", "pins") == 0);
+	CHECK(proc_field("/proc/pagectl", "open files") == 0);
+	CHECK(proc_field("/proc/pagectl", "buffers") == 0);
+}
+
+TEST_F(attack, proc_pagectl_shows_other_users_nothing)
+{
+	int fd = open(DEVICE, O_RDWR | O_CLOEXEC), b;
+	void *mem = touched(PAGE_SZ);
+
+	ASSERT_LE(0, fd);
+	ASSERT_NE(0, pin_handle(fd, mem, PAGE_SZ, 0));
+	b = buf_new(fd, PAGE_SZ, 0);
+	ASSERT_LE(0, b);
+	/* Root sees its pin and buffer... */
+	ASSERT_LE(1, proc_field("/proc/pagectl", "pins"));
+	ASSERT_LE(1, proc_field("/proc/pagectl", "buffers"));
+	/* ...another user sees only its own, none. */
+	ASSERT_EQ(0, attack(proc_shows_only_its_own, NULL));
+	close(b);
+	close(fd);
+}
+
 /* --- a pin raced against its own release from another thread --- */
 
 struct race {

@@ -5,6 +5,7 @@
 #   make                 build everything (module for KDIR, see below)
 #   make demo            boot a guest, load the module, run "pagectl info"
 #   make check           every test on every kernel, and the static checks
+#   make fuzz            the fuzzer, a million calls on each debug kernel
 #   make deps            install what building and testing need (Debian 12)
 #   make install         install library, headers, CLI and man pages
 #   make modules_install install the module for KERNELRELEASE
@@ -50,7 +51,7 @@ BENCHES := $(BENCH_SRCS:tools/bench/%.c=$(BUILD)/bench/%)
 DEMO_SRCS := $(wildcard tools/demo/*.c)
 DEMOS := $(DEMO_SRCS:tools/demo/%.c=$(BUILD)/demo/%)
 
-.PHONY: all module lib cli selftests benches demos bench clean deps demo check install \
+.PHONY: all module lib cli selftests benches demos bench fuzz clean deps demo check install \
 	modules_install module_clean linux-tools
 
 all: module lib cli selftests benches demos
@@ -115,6 +116,16 @@ bench:
 	tools/vm/run --kernel bookworm -- /opt/pagectl/bench/walk_bench
 	tools/vm/run --kernel sid -- /opt/pagectl/bench/walk_bench
 	tools/vm/run --kernel bookworm -- /opt/pagectl/bench/buf_bench
+
+# The fuzzer at length: a million calls on each debug kernel (make check
+# runs a slice of 20000 in every guest).
+FUZZ_CALLS ?= 1000000
+fuzz:
+	tools/deps.sh
+	for k in debug61 debug72; do \
+		tools/vm/run --kernel $$k --timeout 10800 -- \
+			'PAGECTL_FUZZ_CALLS=$(FUZZ_CALLS) PAGECTL_FUZZ_SECONDS=10000 /opt/pagectl/selftests/fuzz_test' || exit 1; \
+	done
 
 # The kselftest harness and checkpatch come from linux-source, never from
 # this repository.

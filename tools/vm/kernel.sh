@@ -42,7 +42,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 cache=${PAGECTL_CACHE:-/var/cache/pagectl}
 jobs=${JOBS:-$(nproc)}
 RECIPE=3
-KERNELS="bookworm debug61 bookworm-bpo trixie trixie-bpo sid debug72"
+KERNELS="bookworm bookworm-bpo trixie trixie-bpo sid debug61 debug72"
 # What a chroot needs to build the module with W=1 (kernel-doc is perl or python).
 CHROOT_PACKAGES="make gcc libc6-dev binutils perl python3"
 # And to build a kernel from source.

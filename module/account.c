@@ -120,12 +120,15 @@ int pagectl_account_locked(struct user_struct *user, unsigned long npages)
 {
 	unsigned long limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
 	unsigned long cur = atomic_long_read(&user->locked_vm);
-	bool unlimited = false;
+	int unlimited = -1;
 
 	do {
+		if (npages <= limit && cur <= limit - npages)
+			continue;
 		/* Asked only when needed: capable() leaves an audit record. */
-		if ((npages > limit || cur > limit - npages) && !unlimited &&
-		    !(unlimited = capable(CAP_IPC_LOCK)))
+		if (unlimited < 0)
+			unlimited = capable(CAP_IPC_LOCK);
+		if (!unlimited)
 			return -ENOMEM;
 	} while (!atomic_long_try_cmpxchg(&user->locked_vm, &cur, cur + npages));
 	return 0;

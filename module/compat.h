@@ -87,7 +87,7 @@ static inline int pagectl_folio_mapcount(struct folio *folio)
  * tests. The walker uses the new names; each one missing is given here.
  */
 #ifndef PAGECTL_HAVE_SOFTLEAF_T
-typedef swp_entry_t softleaf_t;
+#define softleaf_t swp_entry_t
 #endif
 
 #ifndef PAGECTL_HAVE_SOFTLEAF_FROM_PTE

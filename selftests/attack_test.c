@@ -19,6 +19,7 @@
 #include <grp.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +39,7 @@
 #include "walk_util.h"
 
 #define TEST_GID	4242
-#define LIMIT		(1UL << 20)	/* the attacker's RLIMIT_MEMLOCK */
+#define LIMIT		(1024 * 1024UL)	/* the attacker's RLIMIT_MEMLOCK */
 #define EXEC_ARG	"--pin-after-execve"
 
 static char self_exe[4096];
@@ -487,7 +488,7 @@ static void sees_no_swap_place_nor_shared_counts(void *unused)
 	CHECK(w.page.flags & PAGECTL_PAGE_ANON_EXCLUSIVE);
 
 	/* libc's code, mapped by other processes too: no counts, no sharing state. */
-	(void)*(volatile char *)&printf;
+	read_byte((const __u8 *)&printf);
 	CHECK(walk_addr(fd, (void *)&printf, &w) == 0);
 	CHECK(w.leaf_kind == PAGECTL_ENTRY_LEAF);
 	CHECK(w.page.flags & PAGECTL_PAGE_VALID);
@@ -550,9 +551,9 @@ TEST_F(attack, proc_pagectl_shows_other_users_nothing)
 struct race {
 	int fd;
 	void *mem;
-	volatile int stop;
-	volatile __u64 last;
-	unsigned long stolen;
+	atomic_int stop;
+	atomic_ullong last;
+	atomic_ulong stolen;
 };
 
 static void *guess_and_release(void *arg)

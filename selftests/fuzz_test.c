@@ -47,8 +47,10 @@
 #define AREA_MAX	(64 * PAGE_SZ)
 #define IOCTL_THREADS	3
 
-enum { C_INFO, C_PIN, C_UNPIN, C_DESCRIBE, C_WALK, C_WALK_RANGE, C_BUF_CREATE,
-       C_TIMER, C_BUF_INFO, C_BUF_FILL, C_RANDOM, NR_CMDS };
+enum {
+	C_INFO, C_PIN, C_UNPIN, C_DESCRIBE, C_WALK, C_WALK_RANGE, C_BUF_CREATE,
+	C_TIMER, C_BUF_INFO, C_BUF_FILL, C_RANDOM, NR_CMDS
+};
 
 static const char *const cmd_name[NR_CMDS] = {
 	"GET_INFO", "PIN", "UNPIN", "PIN_DESCRIBE", "WALK", "WALK_RANGE",
@@ -105,7 +107,7 @@ static __u64 interesting(void)
 		0xffff800000000000ULL, ~0ULL - 4095, ~0ULL,
 	};
 
-	return rnd() & 1 ? v[rnd() % (sizeof(v) / sizeof(v[0]))] : rnd();
+	return rnd() & 1 ? v[rnd() % ARRAY_SIZE(v)] : rnd();
 }
 
 static int pick_fd(atomic_int *set)
@@ -304,7 +306,8 @@ static void *memory_thread(void *unused)
 		default:
 			/* Fault pages in; the area may be read-only or gone by now. */
 			if (a)
-				madvise((void *)(unsigned long)a, AREA_MAX / 2, MADV_POPULATE_WRITE);
+				madvise((void *)(unsigned long)a, AREA_MAX / 2,
+					MADV_POPULATE_WRITE);
 			break;
 		}
 	}
@@ -438,7 +441,8 @@ TEST(fuzz_every_command_against_every_change)
 	/* Deep paths were reached, not only argument checks. */
 	for (i = 0; i < C_RANDOM; i++)
 		if (total >= 10000)
-			EXPECT_LT(0, atomic_load(&F->ok[i])) TH_LOG("%s never succeeded", cmd_name[i]);
+			EXPECT_LT(0, atomic_load(&F->ok[i]))
+				TH_LOG("%s never succeeded", cmd_name[i]);
 
 	/* Close everything, mappings included: nothing may be left. */
 	for (i = 0; i < SLOTS; i++) {

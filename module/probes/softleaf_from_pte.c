@@ -3,7 +3,7 @@
 #include <linux/mm.h>
 #include <linux/swap.h>
 #include <linux/swapops.h>
-#if __has_include(<linux/leafops.h>)
+#if __has_include("linux/leafops.h")
 #include <linux/leafops.h>
 #endif
 
@@ -11,7 +11,6 @@ void pagectl_probe(void *arg);
 void pagectl_probe(void *arg)
 {
 	pte_t *pte = arg;
-	typeof(softleaf_from_pte(*pte)) entry = softleaf_from_pte(*pte);
 
-	*(u64 *)arg = entry.val;
+	*(u64 *)arg = softleaf_from_pte(*pte).val;
 }

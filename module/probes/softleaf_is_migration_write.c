@@ -3,7 +3,7 @@
 #include <linux/mm.h>
 #include <linux/swap.h>
 #include <linux/swapops.h>
-#if __has_include(<linux/leafops.h>)
+#if __has_include("linux/leafops.h")
 #include <linux/leafops.h>
 #endif
 

@@ -3,11 +3,15 @@
 #include <linux/mm.h>
 #include <linux/huge_mm.h>
 
+static vm_fault_t __maybe_unused
+pagectl_probe_insert(struct vm_fault *vmf, unsigned long pfn, bool write)
+{
+	return 0;
+}
+
 void pagectl_probe(void *arg);
 void pagectl_probe(void *arg)
 {
-	_Static_assert(__builtin_types_compatible_p(typeof(&vmf_insert_pfn_pmd),
-				vm_fault_t (*)(struct vm_fault *, unsigned long, bool)),
-		       "vmf_insert_pfn_pmd(vmf, pfn, write)");
+	BUILD_BUG_ON(!__same_type(vmf_insert_pfn_pmd, pagectl_probe_insert));
 	*(vm_fault_t *)arg = vmf_insert_pfn_pmd(arg, 0, false);
 }

@@ -200,8 +200,9 @@ struct pagectl_extent {
  * Errors: EINVAL (@length 0), EOVERFLOW (the range wraps), EFAULT (not user
  * memory the kernel can pin long-term: unmapped, PROT_NONE, VM_IO/VM_PFNMAP,
  * a kernel address, or a writable pin of page cache on 6.5+), ENOSPC (over
- * the module's per-file cap), ENOMEM (the user's pins and buffers would pass
- * the caller's RLIMIT_MEMLOCK, without CAP_IPC_LOCK; or out of memory), EPERM (the caller's address space is not
+ * the module's per-file cap), ENOMEM (the user's pins and buffers would
+ * pass the caller's RLIMIT_MEMLOCK, without CAP_IPC_LOCK; or out of
+ * memory), EPERM (the caller's address space is not
  * the one that opened the file), EINTR (killed while pinning). A failed PIN
  * leaves nothing pinned.
  */

@@ -48,6 +48,8 @@ FIXTURE_SETUP(create)
 
 FIXTURE_TEARDOWN(create)
 {
+	/* Whatever ended the test, fail-nth's knobs are put back. */
+	fail_sweep_restore();
 	/* A failed BUF_CREATE leaves no buffer and no descriptor. */
 	EXPECT_EQ(0, live_buffers());
 	EXPECT_EQ(self->next_fd, lowest_free_fd());
@@ -177,50 +179,41 @@ TEST_F(create, result_not_writable_efault)
 
 TEST_F(create, allocation_failures_leave_nothing)
 {
-	char old[NR_FAULT_KNOBS][16];
 	struct pagectl_buf_create c;
 	__u32 kinds[] = { 0, PAGECTL_BUF_CONTIG };
-	int nth, next_fd, injected = 0, ret;
+	int next_fd, injected = 0, ret;
+	struct fail_sweep s;
+	char why[128];
 
-	nth = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
-	if (nth < 0)
-		SKIP(return, "no fail-nth in this kernel (CONFIG_FAULT_INJECTION)");
-	if (set_fault_knobs(old, false))
-		SKIP(return, "no failslab and fail_page_alloc in debugfs");
 	next_fd = lowest_free_fd();
 
 	/*
-	 * Fail the 1st, 2nd, ... allocation BUF_CREATE makes, for each kind,
-	 * until one gets through without reaching the failure: each failure
-	 * is ENOMEM and leaves no buffer and no descriptor.
+	 * Every allocation failure of BUF_CREATE, for each kind: ENOMEM, and
+	 * no buffer and no descriptor left.
 	 */
 	for (unsigned int k = 0; k < 2; k++) {
-		for (int i = 1; i < 1000; i++) {
-			bool hit;
-
-			ASSERT_EQ(0, fail_nth_arm(nth, i));
+		if (fail_sweep_begin(&s, why, sizeof(why)))
+			SKIP(return, "%s", why);
+		while (fail_sweep_next(&s)) {
 			ret = buf_create(self->dev, 4 * PAGE_SZ, kinds[k],
 					 PAGECTL_NODE_LOCAL, &c);
-			ASSERT_EQ(0, fail_nth_done(nth, &hit));
+			fail_sweep_hit(&s, ret);
 			if (!ret) {
 				ASSERT_EQ(0, close(c.fd));
 				ASSERT_EQ(0, live_buffers());
-				if (!hit)
-					break;
 				continue;
 			}
-			injected++;
 			ASSERT_EQ(ENOMEM, ret) {
-				TH_LOG("kind %u allocation %d", kinds[k], i);
+				TH_LOG("kind %u allocation %d", kinds[k], s.nth);
 			}
 			ASSERT_EQ(0, live_buffers());
 			ASSERT_EQ(next_fd, lowest_free_fd());
 		}
+		injected += s.injected;
+		fail_sweep_end(&s);
 	}
 	TH_LOG("%d allocation failures injected into BUF_CREATE", injected);
 	ASSERT_LT(0, injected);
-	ASSERT_EQ(0, set_fault_knobs(old, true));
-	close(nth);
 }
 
 /* Loading and unloading the module, as device_test does. */

@@ -1314,48 +1314,51 @@ TEST_F(pin, write_pin_of_readonly_efault)
 
 TEST_F(pin, allocation_failures_leave_nothing)
 {
-	char old[NR_FAULT_KNOBS][16];
+	struct fail_sweep s;
 	struct pagectl_pin p;
-	int nth, injected = 0, ret;
+	char why[128];
 	__u8 *buf;
+	int ret;
 
-	nth = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
-	if (nth < 0)
-		SKIP(return, "no fail-nth in this kernel (CONFIG_FAULT_INJECTION)");
-	if (set_fault_knobs(old, false))
-		SKIP(return, "no failslab and fail_page_alloc in debugfs");
 	buf = map_anon(4 * PAGE_SZ);
 	ASSERT_NE(NULL, buf);
+	if (fail_sweep_begin(&s, why, sizeof(why)))
+		SKIP(return, "%s", why);
 
-	/*
-	 * Fail the 1st, 2nd, ... allocation PIN makes, until a PIN gets through
-	 * without reaching the failure: every allocation failure of PIN, each
-	 * an ENOMEM that leaves nothing pinned and nothing charged.
-	 */
-	for (int i = 1; i < 1000; i++) {
-		bool hit;
-
-		ASSERT_EQ(0, fail_nth_arm(nth, i));
+	/* Every allocation failure of PIN: ENOMEM, nothing pinned or charged. */
+	while (fail_sweep_next(&s)) {
 		ret = pin(self->fd, uaddr(buf), 4 * PAGE_SZ, PAGECTL_PIN_WRITE, &p);
-		ASSERT_EQ(0, fail_nth_done(nth, &hit));
+		fail_sweep_hit(&s, ret);
 		if (!ret) {
 			ASSERT_EQ(0, unpin(self->fd, p.handle, 0));
-			/* The failure was never reached: every allocation is covered. */
-			if (!hit)
-				break;
 			continue;
 		}
-		injected++;
 		ASSERT_EQ(ENOMEM, ret) {
-			TH_LOG("allocation %d", i);
+			TH_LOG("allocation %d", s.nth);
 		}
 		ASSERT_EQ(self->vmpin, vmpin_kb(0));
 		ASSERT_EQ(0, pins_outstanding());
 	}
-	TH_LOG("%d allocation failures injected into PIN", injected);
-	ASSERT_LT(0, injected);
-	ASSERT_EQ(0, set_fault_knobs(old, true));
-	close(nth);
+	TH_LOG("%d allocation failures injected into PIN", s.injected);
+	ASSERT_LT(0, s.injected);
+	fail_sweep_end(&s);
+
+	/* And of open(): ENOMEM, and no file counted. */
+	ASSERT_EQ(0, fail_sweep_begin(&s, why, sizeof(why)));
+	while (fail_sweep_next(&s)) {
+		int fd = open(DEVICE, O_RDWR | O_CLOEXEC);
+
+		fail_sweep_hit(&s, fd < 0 ? errno : 0);
+		if (fd >= 0) {
+			close(fd);
+			continue;
+		}
+		ASSERT_EQ(ENOMEM, errno);
+		ASSERT_EQ(1, proc_field("/proc/pagectl", "open files"));
+	}
+	TH_LOG("%d allocation failures injected into open()", s.injected);
+	ASSERT_LT(0, s.injected);
+	fail_sweep_end(&s);
 	munmap(buf, 4 * PAGE_SZ);
 }
 

@@ -557,6 +557,9 @@ int cmp_u64(const void *a, const void *b)
  * knobs that must change for /proc/thread-self/fail-nth to fail the
  * GFP_KERNEL allocations of a command, quietly. Their old values are kept.
  */
+#define NR_FAULT_KNOBS	6
+
+/* Knobs that make fail-nth fail sleeping allocations, and quietly. */
 static const char *const fault_knobs[NR_FAULT_KNOBS][2] = {
 	{ "/sys/kernel/debug/failslab/ignore-gfp-wait", "N" },
 	{ "/sys/kernel/debug/failslab/verbose", "0" },
@@ -566,41 +569,80 @@ static const char *const fault_knobs[NR_FAULT_KNOBS][2] = {
 	{ "/sys/kernel/debug/fail_page_alloc/verbose", "0" },
 };
 
-/* Set the knobs, keeping their values in @old; or, with @restore, put @old back. */
-int set_fault_knobs(char old[][16], bool restore)
+/* The knobs' values before fail_sweep_begin(); restored once. */
+static char saved_knobs[NR_FAULT_KNOBS][16];
+static bool knobs_saved;
+
+int fail_sweep_begin(struct fail_sweep *s, char *why, size_t why_len)
 {
 	unsigned int i;
-	int ret = 0;
 
-	for (i = 0; i < NR_FAULT_KNOBS; i++) {
-		if (!restore && read_file(fault_knobs[i][0], old[i], 16) < 0)
-			return -1;
-		old[i][strcspn(old[i], "\n")] = '\0';
-		if (write_file(fault_knobs[i][0], restore ? old[i] : fault_knobs[i][1]))
-			ret = -1;
+	memset(s, 0, sizeof(*s));
+	s->fd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
+	if (s->fd < 0) {
+		snprintf(why, why_len, "no fail-nth in this kernel (CONFIG_FAULT_INJECTION)");
+		return -1;
 	}
-	return ret;
+	for (i = 0; i < NR_FAULT_KNOBS; i++) {
+		if (read_file(fault_knobs[i][0], saved_knobs[i], 16) < 0)
+			break;
+		saved_knobs[i][strcspn(saved_knobs[i], "\n")] = '\0';
+	}
+	if (i < NR_FAULT_KNOBS) {
+		snprintf(why, why_len, "no failslab and fail_page_alloc in debugfs");
+		close(s->fd);
+		return -1;
+	}
+	knobs_saved = true;
+	for (i = 0; i < NR_FAULT_KNOBS; i++)
+		if (write_file(fault_knobs[i][0], fault_knobs[i][1]))
+			return -1;
+	return 0;
 }
 
-int fail_nth_arm(int fd_nth, int nth)
+bool fail_sweep_next(struct fail_sweep *s)
 {
 	char arm[16];
 
-	snprintf(arm, sizeof(arm), "%d", nth);
-	return pwrite(fd_nth, arm, strlen(arm), 0) > 0 ? 0 : -1;
+	if (s->done || s->nth >= FAIL_SWEEP_MAX)
+		return false;
+	snprintf(arm, sizeof(arm), "%d", ++s->nth);
+	return pwrite(s->fd, arm, strlen(arm), 0) > 0;
 }
 
-int fail_nth_done(int fd_nth, bool *injected)
+bool fail_sweep_hit(struct fail_sweep *s, int ret)
 {
-	char left[16];
-	ssize_t n = pread(fd_nth, left, sizeof(left) - 1, 0);
+	char left[16] = "";
+	ssize_t n = pread(s->fd, left, sizeof(left) - 1, 0);
 
-	if (pwrite(fd_nth, "0", 1, 0) <= 0 || n <= 0)
-		return -1;
-	left[n] = '\0';
+	pwrite(s->fd, "0", 1, 0);
 	/* What is left of the count is 0 once the failure has been injected. */
-	*injected = !atoi(left);
-	return 0;
+	s->hit = n > 0 && !atoi(left);
+	if (s->hit && ret)
+		s->injected++;
+	/* A call that succeeded without reaching the failure: all were covered. */
+	if (!ret && !s->hit)
+		s->done = true;
+	return s->hit;
+}
+
+void fail_sweep_restore(void)
+{
+	unsigned int i;
+
+	if (!knobs_saved)
+		return;
+	for (i = 0; i < NR_FAULT_KNOBS; i++)
+		write_file(fault_knobs[i][0], saved_knobs[i]);
+	knobs_saved = false;
+}
+
+void fail_sweep_end(struct fail_sweep *s)
+{
+	fail_sweep_restore();
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
 }
 
 /* The module file: $PAGECTL_MODULE, or the one installed for this kernel. */

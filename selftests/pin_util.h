@@ -110,18 +110,40 @@ __u64 other_handle(int fd, const void *page, __u64 taken);
 
 int cmp_u64(const void *a, const void *b);
 
-/* Knobs set_fault_knobs() changes so fail-nth fails sleeping allocations. */
-#define NR_FAULT_KNOBS	6
-
-int set_fault_knobs(char old[][16], bool restore);
-
 /*
- * Fail the @nth allocation of the next call through @fd_nth (an open
- * /proc/thread-self/fail-nth); fail_nth_done() disarms it and says whether
- * the failure happened.
+ * A fail-nth sweep: fail the 1st, 2nd, ... allocation of one call until a
+ * call gets through without reaching the failure, so every allocation it
+ * makes has failed once:
+ *
+ *	if (fail_sweep_begin(&s, why, sizeof(why)))
+ *		SKIP(return, "%s", why);
+ *	while (fail_sweep_next(&s)) {
+ *		ret = the call;
+ *		fail_sweep_hit(&s, ret);
+ *		... ret is 0, or ENOMEM with nothing left behind
+ *	}
+ *	fail_sweep_end(&s);
+ *
+ * fail_sweep_begin() sets the failslab and fail_page_alloc knobs so that
+ * sleeping allocations fail too; fail_sweep_end() puts them back, and so
+ * does fail_sweep_restore(), which every fixture that sweeps calls in its
+ * teardown: the knobs come back whichever assertion ends the test.
  */
-int fail_nth_arm(int fd_nth, int nth);
-int fail_nth_done(int fd_nth, bool *injected);
+#define FAIL_SWEEP_MAX	1000
+
+struct fail_sweep {
+	int fd;		/* /proc/thread-self/fail-nth */
+	int nth;	/* the allocation failed in this round */
+	int injected;	/* rounds whose call failed at the injected failure */
+	bool hit;	/* this round's failure was reached */
+	bool done;	/* a call got through without reaching it */
+};
+
+int fail_sweep_begin(struct fail_sweep *s, char *why, size_t why_len);
+bool fail_sweep_next(struct fail_sweep *s);
+bool fail_sweep_hit(struct fail_sweep *s, int ret);
+void fail_sweep_end(struct fail_sweep *s);
+void fail_sweep_restore(void);
 
 /*
  * Loading and unloading the module (root): find_module() locates the file

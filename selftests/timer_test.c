@@ -60,6 +60,8 @@ FIXTURE_SETUP(timer)
 
 FIXTURE_TEARDOWN(timer)
 {
+	/* Whatever ended the test, fail-nth's knobs are put back. */
+	fail_sweep_restore();
 	if (self->fd >= 0)
 		close(self->fd);
 	if (self->page)
@@ -291,43 +293,35 @@ TEST_F(timer, max_per_file_enospc)
 TEST_F(timer, allocation_failures_leave_nothing)
 {
 	__u64 h[PAGECTL_TIMER_MAX_PER_FILE];
-	char old[NR_FAULT_KNOBS][16];
-	int nth, injected = 0, ret;
+	struct fail_sweep s;
+	char why[128];
 	unsigned int i;
-	bool hit;
+	int ret;
 
-	nth = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
-	if (nth < 0)
-		SKIP(return, "no fail-nth in this kernel (CONFIG_FAULT_INJECTION)");
-	if (set_fault_knobs(old, false))
-		SKIP(return, "no failslab and fail_page_alloc in debugfs");
+	if (fail_sweep_begin(&s, why, sizeof(why)))
+		SKIP(return, "%s", why);
 
 	/*
 	 * Fail each allocation of arming in turn (the kernel mapping of the
 	 * pin): ENOMEM, and no timer left armed or counted against the file.
 	 */
-	for (i = 1; i < 1000; i++) {
+	while (fail_sweep_next(&s)) {
 		__u64 ticks = 1;
 
-		ASSERT_EQ(0, fail_nth_arm(nth, i));
 		ret = timer(self->fd, self->handle, 0, 0, SLOW_NS, NULL);
-		ASSERT_EQ(0, fail_nth_done(nth, &hit));
-		if (!ret && !hit)
-			break;
+		fail_sweep_hit(&s, ret);
 		if (!ret) {
 			ASSERT_EQ(0, timer(self->fd, self->handle, PAGECTL_TIMER_DISARM,
 					   0, 0, NULL));
 			continue;
 		}
-		injected++;
 		ASSERT_EQ(ENOMEM, ret);
 		ASSERT_EQ(0, timer(self->fd, self->handle, PAGECTL_TIMER_DISARM, 0, 0, &ticks));
 		ASSERT_EQ(0, ticks);
 	}
-	ASSERT_EQ(0, set_fault_knobs(old, true));
-	close(nth);
-	TH_LOG("%d allocation failures injected into TIMER", injected);
-	ASSERT_LT(0, injected);
+	fail_sweep_end(&s);
+	TH_LOG("%d allocation failures injected into TIMER", s.injected);
+	ASSERT_LT(0, s.injected);
 
 	/* The file can still arm all 64 timers: none was counted by a failure. */
 	ASSERT_EQ(0, timer(self->fd, self->handle, PAGECTL_TIMER_DISARM, 0, 0, NULL));

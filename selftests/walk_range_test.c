@@ -45,6 +45,8 @@ FIXTURE_SETUP(range)
 
 FIXTURE_TEARDOWN(range)
 {
+	/* Whatever ended the test, fail-nth's knobs are put back. */
+	fail_sweep_restore();
 	free(self->recs);
 	if (self->fd >= 0)
 		close(self->fd);
@@ -391,41 +393,32 @@ TEST_F(range, another_process_by_fd_and_by_pid)
 
 TEST_F(range, allocation_failures_are_enomem)
 {
-	char old[NR_FAULT_KNOBS][16];
+	struct fail_sweep s;
+	char why[128];
 	struct pagectl_walk_range wr;
-	int nth, injected = 0, ret;
 	__u8 *buf = map_sparse();
+	int ret;
 
 	ASSERT_NE(NULL, buf);
-	nth = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
-	if (nth < 0)
-		SKIP(return, "no fail-nth in this kernel (CONFIG_FAULT_INJECTION)");
-	if (set_fault_knobs(old, false))
-		SKIP(return, "no failslab and fail_page_alloc in debugfs");
+	if (fail_sweep_begin(&s, why, sizeof(why)))
+		SKIP(return, "%s", why);
 
 	/* Fail each allocation of WALK_RANGE in turn: ENOMEM, or a complete walk. */
-	for (int i = 1; i < 100; i++) {
-		bool hit;
-
-		ASSERT_EQ(0, fail_nth_arm(nth, i));
+	while (fail_sweep_next(&s)) {
 		ret = walk_range(self->fd, uaddr(buf), uaddr(buf) + NPAGES * PAGE_SZ, 0,
 				 self->recs, MAXREC, &wr);
-		ASSERT_EQ(0, fail_nth_done(nth, &hit));
+		fail_sweep_hit(&s, ret);
 		if (!ret) {
 			ASSERT_EQ(NPAGES / 2, wr.nr_records);
-			if (!hit)
-				break;
 			continue;
 		}
-		injected++;
 		ASSERT_EQ(ENOMEM, ret) {
-			TH_LOG("allocation %d", i);
+			TH_LOG("allocation %d", s.nth);
 		}
 	}
-	TH_LOG("%d allocation failures injected into WALK_RANGE", injected);
-	ASSERT_LT(0, injected);
-	ASSERT_EQ(0, set_fault_knobs(old, true));
-	close(nth);
+	fail_sweep_end(&s);
+	TH_LOG("%d allocation failures injected into WALK_RANGE", s.injected);
+	ASSERT_LT(0, s.injected);
 	munmap(buf, NPAGES * PAGE_SZ);
 }
 

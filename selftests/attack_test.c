@@ -546,6 +546,71 @@ TEST_F(attack, proc_pagectl_shows_other_users_nothing)
 	close(fd);
 }
 
+/*
+ * Every output field that could carry a frame, a raw entry or a swap place,
+ * of every command that has one, over memory of every kind the attacker can
+ * make: all zero, and no PAGECTL_OUT_PFNS.
+ */
+static void no_frame_in_any_output(void *unused)
+{
+	int fd = dev_open(O_CLOEXEC), b, bc, n, i;
+	struct pagectl_walk_rec rec[64];
+	struct pagectl_frame fr[16];
+	struct pagectl_extent ex[16];
+	struct pagectl_walk_range wr;
+	struct pagectl_pin_describe d;
+	struct pagectl_walk w;
+	__u8 *anon = touched(16 * PAGE_SZ), *m;
+	__u64 h;
+
+	CHECK(fd >= 0 && anon);
+	CHECK((b = buf_new(fd, 4 * PAGE_SZ, 0)) >= 0);
+	CHECK((bc = buf_new(fd, 4 * PAGE_SZ, PAGECTL_BUF_CONTIG)) >= 0);
+	CHECK((m = buf_map(bc, 4 * PAGE_SZ, PROT_READ, 0)) != NULL);
+	read_byte(m);
+	h = pin_handle(fd, anon, 16 * PAGE_SZ, PAGECTL_PIN_WRITE);
+	CHECK(h);
+
+	/* WALK: of anon, a pinned page, a PFN-mapped buffer, libc. */
+	for (i = 0; i < 3; i++) {
+		const void *at = i == 0 ? (void *)anon : i == 1 ? (void *)m : (void *)&printf;
+
+		CHECK(walk_addr(fd, at, &w) == 0);
+		CHECK(w.pfn == 0 && w.swap_offset == 0 && w.swap_type == 0 && !w.out_flags);
+		for (int l = 0; l < PAGECTL_NR_LEVELS; l++)
+			CHECK(w.level[l].raw == 0 && w.level[l].pfn == 0);
+	}
+	/* WALK_RANGE, with and without page state. */
+	for (i = 0; i < 2; i++) {
+		CHECK(walk_range(fd, uaddr(anon), uaddr(anon) + 16 * PAGE_SZ,
+				 i ? PAGECTL_WALK_PAGE_STATE : 0, rec, 64, &wr) == 0);
+		CHECK(wr.nr_records == 16 && !wr.out_flags);
+		for (n = 0; n < (int)wr.nr_records; n++)
+			CHECK(rec[n].pfn == 0 && rec[n].swap_type == 0);
+	}
+	/* PIN_DESCRIBE: frames and extents. */
+	d = describe_arg(h, 0, 0, fr, 16);
+	CHECK(describe(fd, &d) == 0 && d.nr_records == 16 && !d.out_flags);
+	for (n = 0; n < 16; n++)
+		CHECK(fr[n].pfn == 0);
+	d = describe_arg(h, PAGECTL_DESCRIBE_EXTENTS, 0, ex, 16);
+	CHECK(describe(fd, &d) == 0 && !d.out_flags);
+	for (n = 0; n < (int)d.nr_records; n++)
+		CHECK(ex[n].pfn == 0);
+	/* BUF_INFO of both kinds. */
+	CHECK(buf_frames(b, fr, 16) == 4);
+	for (n = 0; n < 4; n++)
+		CHECK(fr[n].pfn == 0);
+	CHECK(buf_frames(bc, fr, 16) == 4);
+	for (n = 0; n < 4; n++)
+		CHECK(fr[n].pfn == 0);
+}
+
+TEST_F(attack, no_frame_in_any_output)
+{
+	ASSERT_EQ(0, attack(no_frame_in_any_output, NULL));
+}
+
 /* --- a pin raced against its own release from another thread --- */
 
 struct race {

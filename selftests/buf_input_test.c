@@ -216,6 +216,36 @@ TEST_F(create, allocation_failures_leave_nothing)
 	ASSERT_LT(0, injected);
 }
 
+TEST_F(create, timer_allocation_failures_leave_nothing)
+{
+	int bfd = buf_new(self->dev, PAGE_SZ, 0), ret;
+	struct fail_sweep s;
+	char why[128];
+
+	ASSERT_LE(0, bfd);
+	if (fail_sweep_begin(&s, why, sizeof(why)))
+		SKIP(return, "%s", why);
+
+	/* Every allocation failure of arming a buffer timer: ENOMEM, none armed. */
+	while (fail_sweep_next(&s)) {
+		ret = timer(self->dev, bfd, PAGECTL_TIMER_BUF, 0, SLOW_NS, NULL);
+		fail_sweep_hit(&s, ret);
+		if (!ret) {
+			ASSERT_EQ(0, timer(self->dev, bfd, PAGECTL_TIMER_BUF | PAGECTL_TIMER_DISARM,
+					   0, 0, NULL));
+			continue;
+		}
+		ASSERT_EQ(ENOMEM, ret) {
+			TH_LOG("allocation %d", s.nth);
+		}
+		ASSERT_EQ(0, proc_field("/proc/pagectl", "timers"));
+	}
+	fail_sweep_end(&s);
+	TH_LOG("%d allocation failures injected into a buffer TIMER", s.injected);
+	ASSERT_LT(0, s.injected);
+	ASSERT_EQ(0, close(bfd));
+}
+
 /* Loading and unloading the module, as device_test does. */
 static int module_file(char *path, size_t len)
 {

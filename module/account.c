@@ -98,8 +98,11 @@ struct pagectl_user *pagectl_user_get(void)
  */
 void pagectl_user_put(struct pagectl_user *u)
 {
-	if (!refcount_dec_and_lock(&u->ref, &pagectl_users_lock))
+	spin_lock(&pagectl_users_lock);
+	if (!refcount_dec_and_test(&u->ref)) {
+		spin_unlock(&pagectl_users_lock);
 		return;
+	}
 	hash_del(&u->node);
 	spin_unlock(&pagectl_users_lock);
 	WARN_ON_ONCE(atomic_read(&u->timers));

@@ -185,8 +185,6 @@ TEST_F(create, allocation_failures_leave_nothing)
 	struct fail_sweep s;
 	char why[128];
 
-	next_fd = lowest_free_fd();
-
 	/*
 	 * Every allocation failure of BUF_CREATE, for each kind: ENOMEM, and
 	 * no buffer and no descriptor left.
@@ -194,6 +192,8 @@ TEST_F(create, allocation_failures_leave_nothing)
 	for (unsigned int k = 0; k < 2; k++) {
 		if (fail_sweep_begin(&s, why, sizeof(why)))
 			SKIP(return, "%s", why);
+		/* The sweep holds a descriptor of its own. */
+		next_fd = lowest_free_fd();
 		while (fail_sweep_next(&s)) {
 			ret = buf_create(self->dev, 4 * PAGE_SZ, kinds[k],
 					 PAGECTL_NODE_LOCAL, &c);

@@ -402,7 +402,20 @@ static long env_long(const char *name, long def)
 	return v ? atol(v) : def;
 }
 
-TEST(fuzz_every_command_against_every_change)
+FIXTURE(fuzz) {
+	int unused;
+};
+
+FIXTURE_SETUP(fuzz)
+{
+}
+
+FIXTURE_TEARDOWN(fuzz)
+{
+}
+
+/* "make fuzz" runs for many minutes: PAGECTL_FUZZ_SECONDS bounds it instead. */
+TEST_F_TIMEOUT(fuzz, every_command_against_every_change, 3 * 3600)
 {
 	pthread_t thr[IOCTL_THREADS + 2];
 	long total = 0, ok = 0;

@@ -395,6 +395,30 @@ static void *process_thread(void *unused)
 	return NULL;
 }
 
+/* The buffer mappings the memory thread left behind: until none is left. */
+static void unmap_buffers(void)
+{
+	unsigned long start, end;
+	bool found = true;
+	char line[512];
+
+	for (int pass = 0; found && pass < 8; pass++) {
+		FILE *f = fopen("/proc/self/maps", "re");
+
+		if (!f)
+			return;
+		found = false;
+		while (fgets(line, sizeof(line), f)) {
+			if (strstr(line, "pagectl_buf") &&
+			    sscanf(line, "%lx-%lx", &start, &end) == 2) {
+				munmap((void *)start, end - start);
+				found = true;
+			}
+		}
+		fclose(f);
+	}
+}
+
 static long env_long(const char *name, long def)
 {
 	const char *v = getenv(name);
@@ -462,11 +486,14 @@ TEST_F_TIMEOUT(fuzz, every_command_against_every_change, 3 * 3600)
 		if (F->area[i])
 			munmap((void *)(unsigned long)F->area[i], AREA_MAX);
 	}
+	unmap_buffers();
 	close_range(3, ~0U, 0);
 	ASSERT_EQ(0, vmpin_kb(0));
 	ASSERT_EQ(0, proc_field("/proc/pagectl", "pins"));
 	ASSERT_EQ(0, proc_field("/proc/pagectl", "timers"));
 	ASSERT_EQ(0, proc_field("/proc/pagectl", "open files"));
+	/* Every buffer freed, so every page charged to the user returned. */
+	ASSERT_EQ(0, proc_field("/proc/pagectl", "buffers"));
 }
 
 TEST_HARNESS_MAIN

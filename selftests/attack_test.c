@@ -255,14 +255,8 @@ static void pins_through_a_passed_descriptor(void *unused)
 	pid = fork();
 	CHECK(pid >= 0);
 	if (!pid) {
-		char b;
-		struct iovec iov = { &b, 1 };
-		char ctl[CMSG_SPACE(sizeof(int))];
-		struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
-				    .msg_control = ctl, .msg_controllen = sizeof(ctl) };
-
-		CHECK(recvmsg(sv[1], &m, 0) == 1);
-		memcpy(&got, CMSG_DATA(CMSG_FIRSTHDR(&m)), sizeof(int));
+		got = recv_fd(sv[1], 0);
+		CHECK(got >= 0);
 		/* Another process's file pins nothing here... */
 		CHECK(pin(got, uaddr(p), PAGE_SZ, 0, &pn) == EPERM);
 		/* ...and its own file finds the user's limit used up. */
@@ -273,20 +267,7 @@ static void pins_through_a_passed_descriptor(void *unused)
 		_exit(0);
 	}
 	CHECK(pin(fd, uaddr(p), LIMIT, 0, &pn) == 0);
-	{
-		char b = 'x';
-		struct iovec iov = { &b, 1 };
-		char ctl[CMSG_SPACE(sizeof(int))] = { 0 };
-		struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
-				    .msg_control = ctl, .msg_controllen = sizeof(ctl) };
-		struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &fd, sizeof(int));
-		CHECK(sendmsg(sv[0], &m, 0) == 1);
-	}
+	CHECK(send_fd(sv[0], fd, 0) == 0);
 	CHECK(wait_exit(pid) == 0);
 }
 

@@ -363,28 +363,15 @@ static void *process_thread(void *unused)
 			if (pid > 0)
 				waitpid(pid, NULL, 0);
 			break;
-		case 4: {
+		case 4:
 			/* A descriptor in flight over a unix socket, then dropped. */
-			char b = 'x';
-			struct iovec iov = { &b, 1 };
-			char ctl[CMSG_SPACE(sizeof(int))] = { 0 };
-			struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
-					    .msg_control = ctl, .msg_controllen = sizeof(ctl) };
-			struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-
-			fd = pick_fd(rnd() & 1 ? F->dev : F->buf);
-			c->cmsg_level = SOL_SOCKET;
-			c->cmsg_type = SCM_RIGHTS;
-			c->cmsg_len = CMSG_LEN(sizeof(int));
-			memcpy(CMSG_DATA(c), &fd, sizeof(int));
-			if (sendmsg(F->sock[0], &m, MSG_DONTWAIT) == 1 &&
-			    recvmsg(F->sock[1], &m, MSG_DONTWAIT) == 1 &&
-			    CMSG_FIRSTHDR(&m)) {
-				memcpy(&fd, CMSG_DATA(CMSG_FIRSTHDR(&m)), sizeof(int));
-				close(fd);
+			if (send_fd(F->sock[0], pick_fd(rnd() & 1 ? F->dev : F->buf),
+				    MSG_DONTWAIT) == 0) {
+				fd = recv_fd(F->sock[1], MSG_DONTWAIT);
+				if (fd >= 0)
+					close(fd);
 			}
 			break;
-		}
 		default:
 			old = atomic_exchange(&F->buf[i], -1);
 			if (old >= 0)

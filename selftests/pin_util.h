@@ -156,4 +156,8 @@ int load_module(const char *params);
 int unload_module(void);
 int reload_module(const char *params);
 
+/* Pass a descriptor over a unix socket (SCM_RIGHTS): 0 or -1; the fd or -1. */
+int send_fd(int sock, int fd, int flags);
+int recv_fd(int sock, int flags);
+
 #endif /* _PAGECTL_PIN_UTIL_H */

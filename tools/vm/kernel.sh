@@ -205,6 +205,21 @@ cache_dir()
 	echo "$cache/$name/$version-$key"
 }
 
+# Print the environment file of a cached kernel and succeed; or, when it is
+# not built yet, clear the way for it and fail.
+use_cached()
+{
+	local dir=$1
+
+	if [ -f "$dir/env" ]; then
+		echo "$dir/env"
+		return 0
+	fi
+	remove_stale "$dir"
+	rm -rf "$dir"
+	return 1
+}
+
 remove_stale()
 {
 	local keep=$1 d
@@ -280,15 +295,10 @@ kernel_debug61()
 
 	key=$(hash_of "$here/debug.config" "$here/debug-6.1.config" <(echo "$RECIPE"))
 	dir=$(cache_dir debug61 "$version" "$key")
-	if [ -f "$dir/env" ]; then
-		echo "$dir/env"
-		return
-	fi
+	use_cached "$dir" && return
 	host_ensure linux-source-6.1 "$version"
 	[ -f "$tarball" ] || die "$tarball missing after installing linux-source-6.1"
 	log "building the 6.1 debug kernel ($version) in $dir (about 10 minutes on 2 cores)"
-	remove_stale "$dir"
-	rm -rf "$dir"
 	mkdir -p "$dir"
 	tar -C "$dir" -xf "$tarball"
 	src=$(echo "$dir"/linux-source-*)
@@ -357,12 +367,7 @@ kernel_chroot()
 	# shellcheck disable=SC2046
 	key=$(echo "$name $(sources_for $(suites_of "$name")) $CHROOT_PACKAGES $RECIPE" | hash_of -)
 	dir=$(cache_dir "$name" "$version" "$key")
-	if [ -f "$dir/env" ]; then
-		echo "$dir/env"
-		return
-	fi
-	remove_stale "$dir"
-	rm -rf "$dir"
+	use_cached "$dir" && return
 	root=$dir/root
 	make_chroot "$name" "$root"
 	# shellcheck disable=SC2086
@@ -404,12 +409,7 @@ kernel_debug72()
 	key=$(hash_of "$here/debug.config" "$here/debug-7.config" \
 		<(echo "$RECIPE $CHROOT_PACKAGES $KBUILD_PACKAGES $(sources_for sid)"))
 	dir=$(cache_dir debug72 "$version" "$key")
-	if [ -f "$dir/env" ]; then
-		echo "$dir/env"
-		return
-	fi
-	remove_stale "$dir"
-	rm -rf "$dir"
+	use_cached "$dir" && return
 	root=$dir/root
 	make_chroot debug72 "$root"
 	# shellcheck disable=SC2086

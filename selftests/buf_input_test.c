@@ -218,13 +218,14 @@ TEST_F(create, allocation_failures_leave_nothing)
 
 TEST_F(create, timer_allocation_failures_leave_nothing)
 {
-	int bfd = buf_new(self->dev, PAGE_SZ, 0), ret;
 	struct fail_sweep s;
 	char why[128];
+	int bfd, ret;
 
-	ASSERT_LE(0, bfd);
 	if (fail_sweep_begin(&s, why, sizeof(why)))
 		SKIP(return, "%s", why);
+	bfd = buf_new(self->dev, PAGE_SZ, 0);
+	ASSERT_LE(0, bfd);
 
 	/* Every allocation failure of arming a buffer timer: ENOMEM, none armed. */
 	while (fail_sweep_next(&s)) {

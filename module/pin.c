@@ -221,8 +221,8 @@ err_unpin:
 err_free:
 	kfree(e);
 err_uncharge:
-	atomic64_sub(npages, &pf->mm->pinned_vm);
-	pagectl_unaccount_locked(pf->user, npages);
+	pagectl_uncharge(pf, npages);
+	return ret;
 err_cap:
 	atomic_long_sub(npages, &pf->pinned_pages);
 	return ret;

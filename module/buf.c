@@ -923,7 +923,7 @@ void pagectl_bufs_summary(const kuid_t *uid, unsigned long *nbufs,
 	*nbufs = *bytes = *mappings = 0;
 	mutex_lock(&pagectl_bufs_lock);
 	list_for_each_entry(b, &pagectl_bufs, node) {
-		if (uid && !uid_eq(b->pf->uid, *uid))
+		if (uid && !uid_eq(b->pf->user->uid, *uid))
 			continue;
 		(*nbufs)++;
 		*bytes += pagectl_buf_len(b);

@@ -53,7 +53,7 @@ static int pagectl_summary_show(struct seq_file *m, void *v)
 
 	mutex_lock(&pagectl_files_lock);
 	list_for_each_entry(pf, &pagectl_files, node) {
-		if (!all && !uid_eq(pf->uid, uid))
+		if (!all && !uid_eq(pf->user->uid, uid))
 			continue;
 		files++;
 		pins += atomic_long_read(&pf->npins);

@@ -34,7 +34,6 @@ struct user_struct;
  *	pins are made in it and charged to its pinned_vm
  * @pid: thread group id of the opener, for debugfs
  * @privileged: the opener had CAP_SYS_ADMIN: frame numbers are shown
- * @uid: the opener's user id, for /proc/pagectl
  * @user: the opener's user: pins and buffers are charged to its locked_vm
  * @puser: what pagectl counts for the opener's user (armed timers)
  * @pins: &struct pagectl_pin_entry by handle
@@ -53,7 +52,6 @@ struct pagectl_file {
 	struct mm_struct *mm;
 	pid_t pid;
 	bool privileged;
-	kuid_t uid;
 	struct user_struct *user;
 	struct pagectl_user *puser;
 	struct xarray pins;

@@ -286,7 +286,6 @@ static int pagectl_open(struct inode *inode, struct file *filp)
 		kfree(pf);
 		return -ENOMEM;
 	}
-	pf->uid = current_uid();
 	pf->user = get_uid(current_user());
 	kref_init(&pf->ref);
 	mmgrab(current->mm);

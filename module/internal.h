@@ -216,7 +216,7 @@ void pagectl_timer_unaccount(struct pagectl_file *pf);
 
 /* page.c */
 u32 pagectl_zone(struct page *page);
-u32 pagectl_page_flags(struct page *page);
+u32 pagectl_page_flags(struct page *page, bool pmd_mapped);
 int pagectl_cmd_copy_in(const struct pagectl_cmd_rule *rule, void *kbuf,
 			void __user *uarg, u32 *user_size);
 

@@ -49,10 +49,11 @@ u32 pagectl_zone(struct page *page)
  * pagectl_page_flags() - the state of a page, as %PAGECTL_PAGE_* bits
  * @page: a page the caller holds a reference or a pin on, so that its
  *	folio cannot be freed or split under us
+ * @pmd_mapped: a PMD maps the whole folio where the caller found @page
  *
  * Return: the bits, always with %PAGECTL_PAGE_VALID.
  */
-u32 pagectl_page_flags(struct page *page)
+u32 pagectl_page_flags(struct page *page, bool pmd_mapped)
 {
 	struct folio *folio = page_folio(page);
 	u32 flags = PAGECTL_PAGE_VALID;
@@ -71,9 +72,12 @@ u32 pagectl_page_flags(struct page *page)
 		flags |= PAGECTL_PAGE_HUGETLB;
 	else if (folio_test_large(folio))
 		flags |= PAGECTL_PAGE_THP;
-	/* A hugetlb folio keeps the bit on its head page only. */
+	/*
+	 * A hugetlb folio, and a THP mapped by a PMD, keep the bit on their
+	 * head page only.
+	 */
 	if (folio_test_anon(folio) &&
-	    PageAnonExclusive(folio_test_hugetlb(folio) ? &folio->page : page))
+	    PageAnonExclusive(folio_test_hugetlb(folio) || pmd_mapped ? &folio->page : page))
 		flags |= PAGECTL_PAGE_ANON_EXCLUSIVE;
 	if (folio_maybe_dma_pinned(folio))
 		flags |= PAGECTL_PAGE_MAYBE_DMA_PINNED;

@@ -318,7 +318,7 @@ static void pagectl_fill_frame(struct pagectl_frame *f, struct page *page,
 	f->nid = page_to_nid(page);
 	f->size_shift = PAGE_SHIFT + folio_order(folio);
 	f->zone = pagectl_zone(page);
-	f->flags = pagectl_page_flags(page);
+	f->flags = pagectl_page_flags(page, false);
 	f->refcount = folio_ref_count(folio);
 	f->pincount = folio_test_large(folio) ? atomic_read(&folio->_pincount) : 0;
 }

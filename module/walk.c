@@ -405,8 +405,8 @@ static struct folio *pagectl_leaf_folio(struct vm_area_struct *vma,
 
 /*
  * Fill the page state of a referenced page; @folio is put by the caller.
- * @pmd_leaf says a PMD maps the whole folio: then the head page carries
- * the anon-exclusive bit for all of it. An unprivileged caller gets the
+ * @pmd_leaf says a PMD maps the whole folio (pagectl_page_flags() then
+ * reads anon-exclusive from its head page). An unprivileged caller gets the
  * counts and the sharing state only of a page mapped once, as
  * /proc/kpagecount is root's: how many processes map a library page, or
  * hold it, is not the caller's to know.
@@ -416,12 +416,7 @@ static void pagectl_fill_page(struct pagectl_walk_page *wp,
 			      struct folio *folio, bool pmd_leaf,
 			      bool privileged)
 {
-	wp->flags = pagectl_page_flags(page);
-	if (pmd_leaf && folio_test_anon(folio) && !folio_test_hugetlb(folio)) {
-		wp->flags &= ~PAGECTL_PAGE_ANON_EXCLUSIVE;
-		if (PageAnonExclusive(&folio->page))
-			wp->flags |= PAGECTL_PAGE_ANON_EXCLUSIVE;
-	}
+	wp->flags = pagectl_page_flags(page, pmd_leaf);
 	/* In an anonymous VMA a mapped page that is not anon is the huge zero page. */
 	if (vma_is_anonymous(vma) && !folio_test_anon(folio))
 		wp->flags |= PAGECTL_PAGE_ZERO;

@@ -10,9 +10,10 @@
 #   make install         install library, headers, CLI and man pages
 #   make modules_install install the module for KERNELRELEASE
 #
-# The module is built against KDIR, by default the headers of KERNELRELEASE
-# (default: the running kernel). DKMS passes KERNELRELEASE; make check passes
-# KDIR for each kernel it tests.
+# The module (module/, with its own Kbuild) is built against KDIR, by default
+# the headers of KERNELRELEASE (default: the running kernel); make check
+# passes KDIR for each kernel it tests. "make -C KDIR M=$PWD/module" is the
+# same build without this Makefile, and the one DKMS runs.
 
 VERSION := $(shell cat VERSION)
 SOVERSION := 0
@@ -59,7 +60,7 @@ all: module lib cli selftests benches demos
 module:
 	@test -f "$(KDIR)/Makefile" || { echo "pagectl: no kernel headers in $(KDIR):" \
 		"install linux-headers-$(KERNELRELEASE), or name a kernel tree with KDIR=DIR"; exit 1; }
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/module modules
 
 lib: $(LIB_SO) $(LIB_A) $(BUILD)/lib/libpagectl.pc
 
@@ -173,10 +174,10 @@ install: lib cli
 	install -m 0644 tools/pagectl/pagectl.1 $(DESTDIR)$(MANDIR)/man1/
 
 modules_install: module
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/module modules_install
 
 module_clean:
-	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	-$(MAKE) -C $(KDIR) M=$(CURDIR)/module clean
 
 clean: module_clean
 	rm -rf $(BUILD)

@@ -133,7 +133,7 @@ check_dkms()
 	# DKMS builds from /usr/src/NAME-VERSION: give it the sources only.
 	tmp=/usr/src/pagectl-$ver
 	mkdir -p "$tmp"
-	cp -r Kbuild Makefile VERSION dkms.conf module uapi "$tmp/"
+	cp -r VERSION dkms.conf module uapi "$tmp/"
 	dkms add "pagectl/$ver" || return 1
 	for k in 5.10.0-30-amd64 6.0.0-1-amd64 "$krel -a aarch64"; do
 		# shellcheck disable=SC2086
@@ -190,13 +190,13 @@ check_kbuild_refuses()
 	local tmp ret=0 out
 
 	tmp=$(mktemp -d)
-	cp -r Kbuild VERSION module uapi "$tmp/"
+	cp -r VERSION module uapi "$tmp/"
 	# Only sources: the tree may hold objects of an earlier build.
 	find "$tmp" -name '*.o' -delete
-	out=$(make -C "$HOST_KDIR" M="$tmp" VERSION=5 PATCHLEVEL=15 modules 2>&1) && ret=1
+	out=$(make -C "$HOST_KDIR" M="$tmp/module" VERSION=5 PATCHLEVEL=15 modules 2>&1) && ret=1
 	echo "$out" | grep -q 'pagectl: Linux 6.1 or later needed; these headers are 5.15' || ret=1
 	echo "$out" | tail -n3
-	out=$(make -C "$HOST_KDIR" M="$tmp" CONFIG_X86_64= modules 2>&1) && ret=1
+	out=$(make -C "$HOST_KDIR" M="$tmp/module" CONFIG_X86_64= modules 2>&1) && ret=1
 	echo "$out" | grep -q 'pagectl: x86-64 only' || ret=1
 	echo "$out" | tail -n3
 	[ -z "$(find "$tmp" -name '*.o')" ] || { echo "objects were built"; ret=1; }

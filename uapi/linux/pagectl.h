@@ -45,9 +45,18 @@
 /**
  * DOC: errors common to every command
  *
- * - %ENOTTY: unknown command.
+ * The dispatcher checks every command's argument the same way before the
+ * command runs, in the order of docs/abi.md, section 1.3, so any command can
+ * fail with these. The "Errors:" paragraph of each command's struct below lists
+ * what the command itself returns, and why; together they are the complete
+ * list, which the ERRORS sections of the library's man pages follow
+ * (tools/errno-check holds them to it).
+ *
+ * - %ENOTTY: unknown command, a command of the other kind of descriptor
+ *   (/dev/pagectl or a buffer's), or one this module does not implement.
  * - %EFAULT: the argument pointer (or a pointer inside it) is not readable or
- *   writable user memory.
+ *   writable user memory; also when the result cannot be copied back, after
+ *   which a command that creates something has undone it.
  * - %EINVAL: size is smaller than the first version of the struct, or a
  *   reserved field is not zero.
  * - %E2BIG: size is larger than the kernel's struct and the extra bytes are
@@ -90,6 +99,8 @@ enum pagectl_feature {
  *	0 without WALK
  * @__reserved: must be 0
  * @version: out: the module version, a NUL-terminated string
+ *
+ * Errors: none of its own, only those common to every command.
  */
 struct pagectl_info {
 	__u32 size;
@@ -144,12 +155,13 @@ struct pagectl_info {
 #define PAGECTL_OUT_PFNS		0x1U
 
 /**
- * struct pagectl_frame - one page of a pin
+ * struct pagectl_frame - one page of a pin or a buffer
  * @pfn: page frame number; 0 unless the file was opened with CAP_SYS_ADMIN
  *	(%PAGECTL_OUT_PFNS), as in /proc/PID/pagemap
  * @nid: NUMA node of the page
  * @size_shift: log2 of the bytes of the folio holding the page: 12 for a
- *	small page, 21 for a 2 MiB THP or hugetlb page, 30 for 1 GiB
+ *	small page, 21 for a 2 MiB THP or hugetlb page, 30 for 1 GiB; in a
+ *	buffer, 12, or 21 for the 2 MiB blocks of %PAGECTL_BUF_HUGE
  * @zone: %PAGECTL_ZONE_* of the page
  * @flags: %PAGECTL_PAGE_* bits
  * @refcount: the folio's reference count; a pin of a small page adds 1024
@@ -168,9 +180,9 @@ struct pagectl_frame {
 };
 
 /**
- * struct pagectl_extent - a physically contiguous run of a pin
+ * struct pagectl_extent - a physically contiguous run of a pin or a buffer
  * @pfn: first frame; 0 unless %PAGECTL_OUT_PFNS
- * @offset: bytes from the first page of the pin
+ * @offset: bytes from the first page of the pin or the buffer
  * @length: bytes, a multiple of the page size
  * @nid: NUMA node of the whole run (runs never cross nodes)
  * @__reserved: out: 0
@@ -197,14 +209,16 @@ struct pagectl_extent {
  * @npages: out: pages pinned
  * @__reserved: must be 0
  *
- * Errors: EINVAL (@length 0), EOVERFLOW (the range wraps), EFAULT (not user
- * memory the kernel can pin long-term: unmapped, PROT_NONE, VM_IO/VM_PFNMAP,
- * a kernel address, or a writable pin of page cache on 6.5+), ENOSPC (over
- * the module's per-file cap), ENOMEM (the user's pins and buffers would
- * pass the caller's RLIMIT_MEMLOCK, without CAP_IPC_LOCK; or out of
- * memory), EPERM (the caller's address space is not
- * the one that opened the file), EINTR (killed while pinning). A failed PIN
- * leaves nothing pinned.
+ * Errors: EINVAL (@length 0), EOVERFLOW (the range, or its rounding up to
+ * a page, wraps), EFAULT (not user memory the kernel can pin long-term: a
+ * kernel or non-canonical address, unmapped, PROT_NONE, not writable with
+ * %PAGECTL_PIN_WRITE, VM_IO/VM_PFNMAP, secretmem, or a writable pin of page
+ * cache on 6.5+), EPERM (the caller's address space is not the one that
+ * opened the file), ENOSPC (over the module's per-file cap), ENOMEM (the
+ * user's pins and buffers would pass the caller's RLIMIT_MEMLOCK, without
+ * CAP_IPC_LOCK; or out of memory, also while migrating movable pages),
+ * EOPNOTSUPP (fsdax memory, which the kernel does not pin long-term), EINTR
+ * (killed while pinning). A failed PIN leaves nothing pinned.
  */
 struct pagectl_pin {
 	__u32 size;
@@ -263,8 +277,9 @@ struct pagectl_unpin {
  * @__reserved: must be 0
  *
  * Errors: ENOENT (unknown handle), EINVAL (@cursor beyond the pin, or
- * @record_size smaller than the record or larger than 4096), EFAULT
- * (@records not writable).
+ * @max_records not 0 and @record_size smaller than the record or larger
+ * than 4096), EFAULT (@records not writable; the records before the fault
+ * may have been written).
  */
 struct pagectl_pin_describe {
 	__u32 size;
@@ -476,7 +491,11 @@ struct pagectl_walk_vma {
  * Errors: EFAULT (@addr above the user address space or non-canonical),
  * EINVAL (@pid set without %PAGECTL_WALK_PID, or 0 with it), EPERM
  * (%PAGECTL_WALK_PID without CAP_SYS_PTRACE), ESRCH (no such process, or
- * the target address space has exited), EINTR (killed while waiting).
+ * the target address space has exited), EINTR (killed while waiting),
+ * EOPNOTSUPP (%PAGECTL_WALK_PAGE_STATE, which only WALK_RANGE knows; or
+ * page tables this kernel cannot read safely: on a kernel that does not
+ * free page tables through RCU, those of another process's address space
+ * or of a shared hugetlb mapping).
  */
 struct pagectl_walk {
 	__u32 size;
@@ -552,8 +571,11 @@ struct pagectl_walk_rec {
  *
  * Errors: EINVAL (rounded @end not above @start, @max_records 0,
  * @record_size out of range, the @pid rules of WALK), EFAULT (@start or
- * @end above the user address space, @records not writable), EPERM, ESRCH
- * and EINTR as for WALK.
+ * @end above the user address space, @records not writable), ENOMEM (no
+ * memory for the kernel's batch of records), EOPNOTSUPP (page tables this
+ * kernel cannot read safely, as for WALK), EPERM, ESRCH and EINTR as for
+ * WALK; EINTR only before the first record, after which the call returns
+ * the records it has.
  */
 struct pagectl_walk_range {
 	__u32 size;
@@ -609,12 +631,14 @@ struct pagectl_walk_range {
  * Errors: ENOENT (unknown handle), EBADF (%PAGECTL_TIMER_BUF: @target is not
  * an open descriptor), EINVAL (%PAGECTL_TIMER_BUF: the descriptor is not a
  * pagectl buffer; @offset misaligned or beyond the pin or buffer, @period_ns
- * too short, DISARM with @offset or @period_ns set), EACCES (pin not made for
- * writing; %PAGECTL_TIMER_BUF: the descriptor is not open for writing and
- * this file did not create the buffer),
- * ENOSPC (%PAGECTL_TIMER_MAX_PER_FILE armed on this file, or the module's
+ * too short or above 2^63 - 1, DISARM with @offset or @period_ns set),
+ * EACCES (pin not made for writing; %PAGECTL_TIMER_BUF: the descriptor is
+ * not open for writing and this file did not create the buffer), ENOSPC
+ * (%PAGECTL_TIMER_MAX_PER_FILE armed on this file, or the module's
  * max_timers_per_user on the files of this file's opener, or max_timers in
- * the whole module).
+ * the whole module), ENOMEM (arming a pin's first timer: no room to map the
+ * pin into the kernel; a buffer's: no memory for the timer). DISARM fails
+ * only with ENOENT, EBADF or EINVAL.
  */
 struct pagectl_timer {
 	__u32 size;
@@ -671,7 +695,8 @@ struct pagectl_timer {
  * (over the file's max_buf_bytes), ENODEV (@node is not an online node with
  * memory), ENOMEM (the user's pins and buffers would pass the caller's
  * RLIMIT_MEMLOCK, without CAP_IPC_LOCK; out of memory on @node, or no
- * contiguous range this large), EMFILE (no free descriptor). A failed call leaves nothing behind.
+ * contiguous range this large), EMFILE (no free descriptor), ENFILE (the
+ * system-wide limit on open files). A failed call leaves nothing behind.
  */
 struct pagectl_buf_create {
 	__u32 size;
@@ -710,8 +735,9 @@ struct pagectl_buf_create {
  * CAP_SYS_ADMIN the extents of a page buffer are single pages, those of a
  * %PAGECTL_BUF_HUGE buffer single 2 MiB blocks.
  *
- * Errors: EINVAL (@cursor beyond the buffer, @record_size smaller than the
- * record or larger than 4096), EFAULT (@records not writable).
+ * Errors: EINVAL (@cursor beyond the buffer, or @max_records not 0 and
+ * @record_size smaller than the record or larger than 4096), EFAULT
+ * (@records not writable).
  */
 struct pagectl_buf_info {
 	__u32 size;

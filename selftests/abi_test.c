@@ -61,6 +61,31 @@ FIXTURE_VARIANT(abi) {
 };
 
 /*
+ * The kernel's sizeof_field() and offsetofend(), which the kselftest headers
+ * lack. MEMBER... lets checkpatch see that naming a member twice has no side
+ * effects.
+ */
+#ifndef sizeof_field
+#define sizeof_field(TYPE, MEMBER) sizeof(((TYPE *)0)[0].MEMBER)
+#endif
+#ifndef offsetofend
+#define offsetofend(TYPE, MEMBER...) (offsetof(TYPE, MEMBER) + sizeof_field(TYPE, MEMBER))
+#endif
+
+/*
+ * The ABI of one command, from the facts the module's command table uses:
+ * @_ioctl takes @_struct, whose first version ended at @_last, and accepts
+ * @_flags. Every command struct names its reserved field __reserved.
+ */
+#define ABI_RULE(_ioctl, _struct, _last, _flags)				\
+	.cmd = _ioctl,								\
+	.size = sizeof(_struct),						\
+	.min_size = offsetofend(_struct, _last),				\
+	.valid_flags = _flags,							\
+	.reserved_off = offsetof(_struct, __reserved),				\
+	.reserved_len = sizeof_field(_struct, __reserved)
+
+/*
  * The init functions get no fixture: FIXTURE_SETUP(abi) leaves its file and
  * a page of memory here, and they pin that page through that file.
  */
@@ -153,114 +178,69 @@ static void init_buf_fill_arg(void *arg)
 }
 
 FIXTURE_VARIANT_ADD(abi, get_info) {
-	.cmd = PAGECTL_GET_INFO,
+	ABI_RULE(PAGECTL_GET_INFO, struct pagectl_info, version, 0),
 	.feature = PAGECTL_FEATURE_INFO,
-	.size = sizeof(struct pagectl_info),
-	.min_size = sizeof(struct pagectl_info),	/* unchanged since v1 */
-	.valid_flags = 0,
-	.reserved_off = offsetof(struct pagectl_info, __reserved),
-	.reserved_len = sizeof(((struct pagectl_info *)0)->__reserved),
 };
 
 FIXTURE_VARIANT_ADD(abi, pin) {
-	.cmd = PAGECTL_PIN,
+	ABI_RULE(PAGECTL_PIN, struct pagectl_pin, __reserved, PAGECTL_PIN_WRITE),
 	.feature = PAGECTL_FEATURE_PIN,
-	.size = sizeof(struct pagectl_pin),
-	.min_size = sizeof(struct pagectl_pin),
-	.valid_flags = PAGECTL_PIN_WRITE,
-	.reserved_off = offsetof(struct pagectl_pin, __reserved),
-	.reserved_len = sizeof(((struct pagectl_pin *)0)->__reserved),
 	.init = init_pin_arg,
 };
 
 FIXTURE_VARIANT_ADD(abi, unpin) {
-	.cmd = PAGECTL_UNPIN,
+	ABI_RULE(PAGECTL_UNPIN, struct pagectl_unpin, __reserved, PAGECTL_UNPIN_DIRTY),
 	.feature = PAGECTL_FEATURE_PIN,
-	.size = sizeof(struct pagectl_unpin),
-	.min_size = sizeof(struct pagectl_unpin),
-	.valid_flags = PAGECTL_UNPIN_DIRTY,
-	.reserved_off = offsetof(struct pagectl_unpin, __reserved),
-	.reserved_len = sizeof(((struct pagectl_unpin *)0)->__reserved),
 	.init = init_unpin_arg,
 };
 
 FIXTURE_VARIANT_ADD(abi, pin_describe) {
-	.cmd = PAGECTL_PIN_DESCRIBE,
+	ABI_RULE(PAGECTL_PIN_DESCRIBE, struct pagectl_pin_describe, __reserved,
+		 PAGECTL_DESCRIBE_EXTENTS),
 	.feature = PAGECTL_FEATURE_PIN,
-	.size = sizeof(struct pagectl_pin_describe),
-	.min_size = sizeof(struct pagectl_pin_describe),
-	.valid_flags = PAGECTL_DESCRIBE_EXTENTS,
-	.reserved_off = offsetof(struct pagectl_pin_describe, __reserved),
-	.reserved_len = sizeof(((struct pagectl_pin_describe *)0)->__reserved),
 	.init = init_describe_arg,
 };
 
 /* WALK_PID needs a pid (EINVAL without): valid_flags keeps it out of the flag loop. */
 FIXTURE_VARIANT_ADD(abi, walk) {
-	.cmd = PAGECTL_WALK,
+	ABI_RULE(PAGECTL_WALK, struct pagectl_walk, vma, PAGECTL_WALK_PID),
 	.feature = PAGECTL_FEATURE_WALK,
-	.size = sizeof(struct pagectl_walk),
-	.min_size = sizeof(struct pagectl_walk),
-	.valid_flags = PAGECTL_WALK_PID,
-	.reserved_off = offsetof(struct pagectl_walk, __reserved),
-	.reserved_len = sizeof(((struct pagectl_walk *)0)->__reserved),
 	.init = init_walk_arg,
 };
 
 FIXTURE_VARIANT_ADD(abi, walk_range) {
-	.cmd = PAGECTL_WALK_RANGE,
+	ABI_RULE(PAGECTL_WALK_RANGE, struct pagectl_walk_range, next,
+		 PAGECTL_WALK_PID | PAGECTL_WALK_PAGE_STATE),
 	.feature = PAGECTL_FEATURE_WALK,
-	.size = sizeof(struct pagectl_walk_range),
-	.min_size = sizeof(struct pagectl_walk_range),
-	.valid_flags = PAGECTL_WALK_PID | PAGECTL_WALK_PAGE_STATE,
-	.reserved_off = offsetof(struct pagectl_walk_range, __reserved),
-	.reserved_len = sizeof(((struct pagectl_walk_range *)0)->__reserved),
 	.init = init_walk_range_arg,
 };
 
 FIXTURE_VARIANT_ADD(abi, timer) {
-	.cmd = PAGECTL_TIMER,
+	ABI_RULE(PAGECTL_TIMER, struct pagectl_timer, __reserved,
+		 PAGECTL_TIMER_BUF | PAGECTL_TIMER_DISARM),
 	.feature = PAGECTL_FEATURE_TIMER,
-	.size = sizeof(struct pagectl_timer),
-	.min_size = sizeof(struct pagectl_timer),
-	.valid_flags = PAGECTL_TIMER_BUF | PAGECTL_TIMER_DISARM,
-	.reserved_off = offsetof(struct pagectl_timer, __reserved),
-	.reserved_len = sizeof(((struct pagectl_timer *)0)->__reserved),
 	.init = init_timer_arg,
 };
 
+/* HUGE is EOPNOTSUPP without its feature: buf_huge_test checks that. */
 FIXTURE_VARIANT_ADD(abi, buf_create) {
-	.cmd = PAGECTL_BUF_CREATE,
+	ABI_RULE(PAGECTL_BUF_CREATE, struct pagectl_buf_create, __reserved,
+		 PAGECTL_BUF_CONTIG | PAGECTL_BUF_HUGE | PAGECTL_BUF_RDONLY |
+		 PAGECTL_BUF_DONTCOPY),
 	.feature = PAGECTL_FEATURE_BUF,
-	.size = sizeof(struct pagectl_buf_create),
-	.min_size = sizeof(struct pagectl_buf_create),
-	/* HUGE is EOPNOTSUPP without its feature: buf_huge_test checks that. */
-	.valid_flags = PAGECTL_BUF_CONTIG | PAGECTL_BUF_HUGE | PAGECTL_BUF_RDONLY |
-		       PAGECTL_BUF_DONTCOPY,
-	.reserved_off = offsetof(struct pagectl_buf_create, __reserved),
-	.reserved_len = sizeof(((struct pagectl_buf_create *)0)->__reserved),
 	.init = init_buf_create_arg,
 };
 
 FIXTURE_VARIANT_ADD(abi, buf_info) {
-	.cmd = PAGECTL_BUF_INFO,
+	ABI_RULE(PAGECTL_BUF_INFO, struct pagectl_buf_info, __reserved,
+		 PAGECTL_DESCRIBE_EXTENTS),
 	.feature = PAGECTL_FEATURE_BUF,
-	.size = sizeof(struct pagectl_buf_info),
-	.min_size = sizeof(struct pagectl_buf_info),
-	.valid_flags = PAGECTL_DESCRIBE_EXTENTS,
-	.reserved_off = offsetof(struct pagectl_buf_info, __reserved),
-	.reserved_len = sizeof(((struct pagectl_buf_info *)0)->__reserved),
 	.on_buf = true,
 };
 
 FIXTURE_VARIANT_ADD(abi, buf_fill) {
-	.cmd = PAGECTL_BUF_FILL,
+	ABI_RULE(PAGECTL_BUF_FILL, struct pagectl_buf_fill, __reserved, PAGECTL_FILL_INDEX),
 	.feature = PAGECTL_FEATURE_BUF,
-	.size = sizeof(struct pagectl_buf_fill),
-	.min_size = sizeof(struct pagectl_buf_fill),
-	.valid_flags = PAGECTL_FILL_INDEX,
-	.reserved_off = offsetof(struct pagectl_buf_fill, __reserved),
-	.reserved_len = sizeof(((struct pagectl_buf_fill *)0)->__reserved),
 	.init = init_buf_fill_arg,
 	.on_buf = true,
 };

@@ -41,19 +41,13 @@ static DEFINE_MUTEX(pagectl_bufs_lock);
 static atomic64_t pagectl_buf_last_id;
 
 /**
- * struct pagectl_buf_timer - a counter timer armed on a buffer
- * @timer: the hrtimer
- * @buf: the buffer (a reference): the counter outlives every unmapping
- * @counter: the word the timer increments, in the kernel's mapping
- * @period: the timer's period
- * @ticks: increments since the timer was armed
+ * struct pagectl_buf_timer - a counter timer a file armed on a buffer
+ * @counter: the counter, its word in the kernel's mapping of the buffer
+ * @buf: the buffer (a reference): the word outlives every unmapping
  */
 struct pagectl_buf_timer {
-	struct hrtimer timer;
+	struct pagectl_counter counter;
 	struct pagectl_buf *buf;
-	atomic64_t *counter;
-	ktime_t period;
-	atomic64_t ticks;
 };
 
 static inline u64 pagectl_buf_len(const struct pagectl_buf *b)
@@ -165,20 +159,19 @@ static int pagectl_buf_alloc_huge(struct pagectl_buf *b, gfp_t gfp)
 static const struct file_operations pagectl_buf_fops;
 
 /**
- * pagectl_buf_create() - PAGECTL_BUF_CREATE: allocate a buffer and its file
- * @pf: the creating file
- * @cmd: &struct pagectl_buf_create_cmd
+ * pagectl_buf_create_ioctl() - PAGECTL_BUF_CREATE: allocate a buffer and
+ *	its file
+ * @ucmd: &struct pagectl_buf_create
  *
- * The descriptor is reserved but not installed: pagectl_buf_create_commit()
- * installs it once the caller has the result, pagectl_buf_create_undo()
- * drops it if the copy-back fails.
+ * The descriptor is reserved, and installed only once the caller has the
+ * result.
  *
  * Return: 0 or a negative errno; on error nothing is left allocated.
  */
-int pagectl_buf_create(struct pagectl_file *pf, void *cmd)
+int pagectl_buf_create_ioctl(struct pagectl_ucmd *ucmd)
 {
-	struct pagectl_buf_create_cmd *c = cmd;
-	struct pagectl_buf_create *arg = &c->arg;
+	struct pagectl_file *pf = ucmd->file->private_data;
+	struct pagectl_buf_create *arg = ucmd->cmd;
 	gfp_t gfp = GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_NOWARN;
 	struct pagectl_buf *b;
 	struct file *file;
@@ -262,11 +255,10 @@ int pagectl_buf_create(struct pagectl_file *pf, void *cmd)
 	list_add_tail(&b->node, &pagectl_bufs);
 	mutex_unlock(&pagectl_bufs_lock);
 
-	c->file = file;
 	arg->fd = fd;
 	arg->alloc_length = len;
 	arg->id = b->id;
-	return 0;
+	return pagectl_ucmd_respond_fd(ucmd, sizeof(*arg), fd, file);
 
 err_put_fd:
 	put_unused_fd(fd);
@@ -281,34 +273,6 @@ err_uncharge:
 err_cap:
 	atomic_long_sub(len, &pf->buf_bytes);
 	return ret;
-}
-
-/**
- * pagectl_buf_create_commit() - install the descriptor of a new buffer
- * @pf: the creating file
- * @cmd: &struct pagectl_buf_create_cmd as pagectl_buf_create() filled it
- */
-void pagectl_buf_create_commit(struct pagectl_file *pf, void *cmd)
-{
-	struct pagectl_buf_create_cmd *c = cmd;
-
-	/* The descriptor table owns the file's reference from here on. */
-	fd_install(c->arg.fd, c->file);
-}
-
-/**
- * pagectl_buf_create_undo() - free a buffer whose descriptor never reached
- *	the caller
- * @pf: the creating file
- * @cmd: &struct pagectl_buf_create_cmd as pagectl_buf_create() filled it
- */
-void pagectl_buf_create_undo(struct pagectl_file *pf, void *cmd)
-{
-	struct pagectl_buf_create_cmd *c = cmd;
-
-	put_unused_fd(c->arg.fd);
-	/* The only reference: the buffer is freed with the file. */
-	fput(c->file);
 }
 
 static void pagectl_buf_vma_open(struct vm_area_struct *vma)
@@ -571,9 +535,10 @@ static void pagectl_buf_fill_frame(struct pagectl_buf *b, unsigned long i,
 }
 
 /* PAGECTL_BUF_INFO: the buffer's size, node and frames or extents. */
-static int pagectl_buf_info(struct pagectl_buf *b, void *cmd)
+static int pagectl_buf_info_ioctl(struct pagectl_ucmd *ucmd)
 {
-	struct pagectl_buf_info *arg = cmd;
+	struct pagectl_buf *b = ucmd->file->private_data;
+	struct pagectl_buf_info *arg = ucmd->cmd;
 	bool extents = arg->flags & PAGECTL_DESCRIBE_EXTENTS;
 	void __user *out = u64_to_user_ptr(arg->records);
 	size_t len = extents ? sizeof(struct pagectl_extent) : sizeof(struct pagectl_frame);
@@ -622,13 +587,14 @@ static int pagectl_buf_info(struct pagectl_buf *b, void *cmd)
 	arg->buf_flags = b->flags;
 	arg->node = b->nid;
 	arg->nr_mappings = atomic_read(&b->nr_mappings);
-	return 0;
+	return pagectl_ucmd_respond(ucmd, sizeof(*arg));
 }
 
 /* PAGECTL_BUF_FILL: the kernel writes a pattern through its own mapping. */
-static int pagectl_buf_fill(struct pagectl_buf *b, void *cmd)
+static int pagectl_buf_fill_ioctl(struct pagectl_ucmd *ucmd)
 {
-	struct pagectl_buf_fill *arg = cmd;
+	struct pagectl_buf *b = ucmd->file->private_data;
+	struct pagectl_buf_fill *arg = ucmd->cmd;
 	u64 pos = arg->offset, end;
 
 	if (b->flags & PAGECTL_BUF_RDONLY)
@@ -655,61 +621,31 @@ static int pagectl_buf_fill(struct pagectl_buf *b, void *cmd)
 		pos += words * sizeof(u64);
 		cond_resched();
 	}
-	return 0;
+	return pagectl_ucmd_respond(ucmd, sizeof(*arg));
 }
 
-/* Every buffer command's argument struct. */
-union pagectl_buf_cmd_buffer {
-	struct pagectl_buf_info info;
-	struct pagectl_buf_fill fill;
+static const struct pagectl_ioctl_op pagectl_buf_ops[] = {
+	[PAGECTL_BUF_CMD_INFO - PAGECTL_BUF_CMD_INFO] =
+		PAGECTL_IOCTL_OP(PAGECTL_BUF_INFO, pagectl_buf_info_ioctl,
+				 struct pagectl_buf_info, __reserved,
+				 PAGECTL_DESCRIBE_EXTENTS),
+	[PAGECTL_BUF_CMD_FILL - PAGECTL_BUF_CMD_INFO] =
+		PAGECTL_IOCTL_OP(PAGECTL_BUF_FILL, pagectl_buf_fill_ioctl,
+				 struct pagectl_buf_fill, __reserved,
+				 PAGECTL_FILL_INDEX),
 };
 
-struct pagectl_buf_ioctl_op {
-	struct pagectl_cmd_rule rule;
-	int (*execute)(struct pagectl_buf *b, void *cmd);
+static const struct pagectl_ioctl_table pagectl_buf_table = {
+	.ops = pagectl_buf_ops,
+	.nr_ops = ARRAY_SIZE(pagectl_buf_ops),
+	.base = PAGECTL_BUF_CMD_INFO,
 };
 
-static const struct pagectl_buf_ioctl_op pagectl_buf_ioctl_ops[] = {
-	[PAGECTL_BUF_CMD_INFO - PAGECTL_BUF_CMD_INFO] = {
-		.rule = PAGECTL_CMD_RULE(PAGECTL_BUF_INFO, struct pagectl_buf_info,
-					 __reserved, PAGECTL_DESCRIBE_EXTENTS),
-		.execute = pagectl_buf_info,
-	},
-	[PAGECTL_BUF_CMD_FILL - PAGECTL_BUF_CMD_INFO] = {
-		.rule = PAGECTL_CMD_RULE(PAGECTL_BUF_FILL, struct pagectl_buf_fill,
-					 __reserved, PAGECTL_FILL_INDEX),
-		.execute = pagectl_buf_fill,
-	},
-};
-
-/* The dispatcher of /dev/pagectl, with this file's table. */
+/* A buffer descriptor's commands, through the device's dispatcher. */
 static long pagectl_buf_ioctl(struct file *file, unsigned int cmd,
 			      unsigned long arg)
 {
-	struct pagectl_buf *b = file->private_data;
-	void __user *uarg = (void __user *)arg;
-	const struct pagectl_buf_ioctl_op *op;
-	union pagectl_buf_cmd_buffer buf;
-	unsigned int nr = _IOC_NR(cmd);
-	u32 user_size;
-	int ret;
-
-	if (_IOC_TYPE(cmd) != PAGECTL_TYPE || nr < PAGECTL_BUF_CMD_INFO ||
-	    nr - PAGECTL_BUF_CMD_INFO >= ARRAY_SIZE(pagectl_buf_ioctl_ops))
-		return -ENOTTY;
-	op = &pagectl_buf_ioctl_ops[nr - PAGECTL_BUF_CMD_INFO];
-	if (op->rule.ioctl_num != cmd)
-		return -ENOTTY;
-
-	ret = pagectl_cmd_copy_in(&op->rule, &buf, uarg, &user_size);
-	if (ret)
-		return ret;
-	ret = op->execute(b, &buf);
-	if (ret)
-		return ret;
-	if (copy_to_user(uarg, &buf, min_t(u32, user_size, op->rule.size)))
-		return -EFAULT;
-	return 0;
+	return pagectl_ucmd_dispatch(&pagectl_buf_table, file, cmd, arg);
 }
 
 static const char *pagectl_buf_kind(const struct pagectl_buf *b)
@@ -765,39 +701,27 @@ bool pagectl_file_is_buf(const struct file *file)
 	return file->f_op == &pagectl_buf_fops;
 }
 
-static enum hrtimer_restart pagectl_buf_timer_fn(struct hrtimer *timer)
-{
-	struct pagectl_buf_timer *t = container_of(timer, struct pagectl_buf_timer, timer);
-
-	atomic64_inc(t->counter);
-	atomic64_inc(&t->ticks);
-	hrtimer_forward_now(timer, t->period);
-	return HRTIMER_RESTART;
-}
-
 /* Stop and free @t; the caller has taken it out of @pf->buf_timers. */
-static u64 pagectl_buf_timer_free(struct pagectl_file *pf, struct pagectl_buf_timer *t)
+static u64 pagectl_buf_timer_free(struct pagectl_buf_timer *t)
 {
-	u64 ticks;
+	u64 ticks = pagectl_counter_stop(&t->counter);
 
-	hrtimer_cancel(&t->timer);
-	ticks = atomic64_read(&t->ticks);
-	pagectl_timer_unaccount(pf);
 	pagectl_buf_put(t->buf);
 	kfree(t);
 	return ticks;
 }
 
 /**
- * pagectl_buf_timer() - PAGECTL_TIMER with PAGECTL_TIMER_BUF: a buffer's
- *	counter timer
- * @pf: the file arming or disarming the timer
- * @arg: the validated command; @arg->ticks is set
+ * pagectl_buf_timer_ioctl() - PAGECTL_TIMER with PAGECTL_TIMER_BUF: a
+ *	buffer's counter timer
+ * @ucmd: &struct pagectl_timer
  *
  * Return: 0 or a negative errno.
  */
-int pagectl_buf_timer(struct pagectl_file *pf, struct pagectl_timer *arg)
+int pagectl_buf_timer_ioctl(struct pagectl_ucmd *ucmd)
 {
+	struct pagectl_file *pf = ucmd->file->private_data;
+	struct pagectl_timer *arg = ucmd->cmd;
 	bool disarm = arg->flags & PAGECTL_TIMER_DISARM;
 	struct pagectl_buf_timer *t;
 	struct pagectl_buf *b;
@@ -824,12 +748,7 @@ int pagectl_buf_timer(struct pagectl_file *pf, struct pagectl_timer *arg)
 			ret = -EACCES;
 			goto out;
 		}
-		if (arg->offset % sizeof(u64) ||
-		    arg->offset > pagectl_buf_len(b) - sizeof(u64)) {
-			ret = -EINVAL;
-			goto out;
-		}
-		ret = pagectl_timer_check_period(arg->period_ns);
+		ret = pagectl_counter_check(arg, pagectl_buf_len(b));
 		if (ret)
 			goto out;
 	}
@@ -840,42 +759,38 @@ int pagectl_buf_timer(struct pagectl_file *pf, struct pagectl_timer *arg)
 	if (disarm) {
 		if (t) {
 			xa_erase(&pf->buf_timers, b->id);
-			arg->ticks = pagectl_buf_timer_free(pf, t);
+			arg->ticks = pagectl_buf_timer_free(t);
 		}
 		goto unlock;
 	}
 
-	if (t) {
-		/* Replace the offset and period of the running timer. */
-		hrtimer_cancel(&t->timer);
-		arg->ticks = atomic64_xchg(&t->ticks, 0);
-	} else {
-		ret = pagectl_timer_account(pf);
-		if (ret)
-			goto unlock;
+	if (!t) {
 		t = kzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
 		if (!t) {
-			pagectl_timer_unaccount(pf);
 			ret = -ENOMEM;
 			goto unlock;
 		}
 		ret = xa_insert(&pf->buf_timers, b->id, t, GFP_KERNEL_ACCOUNT);
 		if (ret) {
 			kfree(t);
-			pagectl_timer_unaccount(pf);
 			goto unlock;
 		}
-		/* Dropped when the timer is freed: the counter stays valid. */
+		/* Dropped when the timer is freed: the word stays valid. */
 		kref_get(&b->ref);
 		t->buf = b;
-		hrtimer_setup(&t->timer, pagectl_buf_timer_fn, CLOCK_MONOTONIC,
-			      HRTIMER_MODE_REL_HARD);
+		pagectl_counter_init(&t->counter);
 	}
-	t->counter = pagectl_buf_addr(b, arg->offset);
-	t->period = ns_to_ktime(arg->period_ns);
-	hrtimer_start(&t->timer, t->period, HRTIMER_MODE_REL_HARD);
+	ret = pagectl_counter_arm(&t->counter, pf, pagectl_buf_addr(b, arg->offset),
+				  arg->period_ns, &arg->ticks);
+	if (ret && !t->counter.armed) {
+		/* A new timer over a limit: nothing is left of it. */
+		xa_erase(&pf->buf_timers, b->id);
+		pagectl_buf_timer_free(t);
+	}
 unlock:
 	mutex_unlock(&pf->buf_timers_lock);
+	if (!ret)
+		ret = pagectl_ucmd_respond(ucmd, sizeof(*arg));
 out:
 	fput(file);
 	return ret;
@@ -903,7 +818,7 @@ void pagectl_buf_timers_release(struct pagectl_file *pf)
 
 	xa_for_each(&pf->buf_timers, idx, t) {
 		xa_erase(&pf->buf_timers, idx);
-		pagectl_buf_timer_free(pf, t);
+		pagectl_buf_timer_free(t);
 	}
 	xa_destroy(&pf->buf_timers);
 }

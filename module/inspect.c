@@ -99,7 +99,7 @@ static int pagectl_pins_show(struct seq_file *m, void *v)
 				   e->start + (e->npages << PAGE_SHIFT), e->npages,
 				   e->flags & PAGECTL_PIN_WRITE ? "write" : "read",
 				   READ_ONCE(e->dirty) ? ",dirty" : "",
-				   READ_ONCE(e->armed) ? "armed" : "-");
+				   READ_ONCE(e->counter.armed) ? "armed" : "-");
 		}
 		rcu_read_unlock();
 	}

@@ -97,28 +97,35 @@ struct pagectl_buf {
 };
 
 /**
- * struct pagectl_buf_create_cmd - BUF_CREATE as the dispatcher holds it
- * @arg: the caller's struct, validated
- * @file: the new buffer's file, from pagectl_buf_create() until it is
- *	installed at @arg.fd or dropped
+ * struct pagectl_ucmd - one ioctl call, as its handler sees it
+ * @file: the file the call was made on: /dev/pagectl or a buffer
+ * @ubuffer: the caller's argument pointer
+ * @user_size: the size the caller gave
+ * @cmd: the validated struct, in kernel memory, at the kernel's size
  */
-struct pagectl_buf_create_cmd {
-	struct pagectl_buf_create arg;
+struct pagectl_ucmd {
 	struct file *file;
+	void __user *ubuffer;
+	u32 user_size;
+	void *cmd;
+};
+
+/* Room for any command's struct, so the dispatcher can hold any of them. */
+union pagectl_ucmd_buffer {
+	struct pagectl_info info;
+	struct pagectl_pin pin;
+	struct pagectl_unpin unpin;
+	struct pagectl_pin_describe pin_describe;
+	struct pagectl_timer timer;
+	struct pagectl_walk walk;
+	struct pagectl_walk_range walk_range;
+	struct pagectl_buf_create buf_create;
+	struct pagectl_buf_info buf_info;
+	struct pagectl_buf_fill buf_fill;
 };
 
 /**
- * struct pagectl_pin_cmd - PIN as the dispatcher holds it
- * @arg: the caller's struct, validated
- * @entry: the new pin, from pagectl_pin() until it is published or aborted
- */
-struct pagectl_pin_cmd {
-	struct pagectl_pin arg;
-	struct pagectl_pin_entry *entry;
-};
-
-/**
- * struct pagectl_cmd_rule - the argument rules of one ioctl command
+ * struct pagectl_ioctl_op - one command: its argument rules and handler
  * @size: the kernel's size of the command's struct
  * @min_size: the size of the struct's first version; smaller is -EINVAL
  * @ioctl_num: the full ioctl number, to reject a matching number of
@@ -126,31 +133,73 @@ struct pagectl_pin_cmd {
  * @valid_flags: flags this kernel knows; any other bit is -EOPNOTSUPP
  * @reserved_off: offset of the struct's __reserved field
  * @reserved_len: its length; any non-zero byte there is -EINVAL
+ * @execute: the handler; it calls pagectl_ucmd_respond() (or one of the
+ *	transactions) to give the caller its results
  */
-struct pagectl_cmd_rule {
+struct pagectl_ioctl_op {
 	unsigned int size;
 	unsigned int min_size;
 	unsigned int ioctl_num;
 	u32 valid_flags;
 	unsigned int reserved_off;
 	unsigned int reserved_len;
+	int (*execute)(struct pagectl_ucmd *ucmd);
 };
 
-/* Every command struct names its reserved field __reserved. */
-#define PAGECTL_CMD_RULE(_ioctl, _struct, _last, _flags)			\
+/*
+ * A table row. Every command struct starts with __u32 size, __u32 flags,
+ * names its reserved field __reserved, and fits the dispatcher's union:
+ * the build fails otherwise.
+ */
+#define PAGECTL_IOCTL_OP(_ioctl, _fn, _struct, _last, _flags)			\
 	{									\
-		.size = sizeof(_struct),					\
+		.size = sizeof(_struct) +					\
+			BUILD_BUG_ON_ZERO(sizeof(union pagectl_ucmd_buffer) <	\
+					  sizeof(_struct)) +			\
+			BUILD_BUG_ON_ZERO(offsetof(_struct, size) != 0) +	\
+			BUILD_BUG_ON_ZERO(offsetof(_struct, flags) != 4),	\
 		.min_size = offsetofend(_struct, _last),			\
 		.ioctl_num = _ioctl,						\
 		.valid_flags = _flags,						\
 		.reserved_off = offsetof(_struct, __reserved),			\
 		.reserved_len = sizeof_field(_struct, __reserved),		\
+		.execute = _fn,							\
 	}
+
+/**
+ * struct pagectl_ioctl_table - the commands of one kind of file
+ * @ops: the rows, indexed by ioctl number minus @base
+ * @nr_ops: rows in @ops
+ * @base: the ioctl number of @ops[0]
+ */
+struct pagectl_ioctl_table {
+	const struct pagectl_ioctl_op *ops;
+	unsigned int nr_ops;
+	unsigned int base;
+};
 
 /* The flags BUF_CREATE accepts: HUGE only where the kernel can map it. */
 #define PAGECTL_BUF_CREATE_FLAGS \
 	(PAGECTL_BUF_CONTIG | PAGECTL_BUF_RDONLY | PAGECTL_BUF_DONTCOPY | \
 	 (PAGECTL_BUF_HUGE_SUPPORTED ? PAGECTL_BUF_HUGE : 0))
+
+/**
+ * struct pagectl_counter - a timer that increments a word of mapped memory
+ * @timer: the hrtimer
+ * @word: the word it increments, in kernel memory
+ * @period: its period
+ * @ticks: increments since it was armed
+ * @pf: the file that armed it, charged for it while it runs
+ * @armed: @timer is running
+ */
+struct pagectl_counter {
+	struct hrtimer timer;
+	atomic64_t *word;
+	ktime_t period;
+	atomic64_t ticks;
+	struct pagectl_file *pf;
+	bool armed;
+};
 
 /**
  * struct pagectl_pin_entry - one pin of a file
@@ -164,13 +213,9 @@ struct pagectl_cmd_rule {
  * @flags: %PAGECTL_PIN_* the pin was made with
  * @dirty: mark the pages dirty on release
  * @pages: the pinned pages
- * @lock: serialises arming, disarming and mapping for the timer
- * @vaddr: kernel mapping of @pages (vmap), made when a timer is first armed
- * @timer: the counter timer
- * @counter: the word @timer increments, inside @vaddr
- * @period: the timer's period
- * @ticks: increments since the timer was armed
- * @armed: @timer is running
+ * @lock: serialises arming, disarming and mapping for the counter
+ * @vaddr: kernel mapping of @pages (vmap), made when a counter is first armed
+ * @counter: the counter timer, its word inside @vaddr
  * @rcu: frees the entry after debugfs readers are done with it
  */
 struct pagectl_pin_entry {
@@ -182,13 +227,9 @@ struct pagectl_pin_entry {
 	u32 flags;
 	bool dirty;
 	struct page **pages;
-	struct mutex lock;	/* the timer: armed, counter, period, vaddr */
+	struct mutex lock;	/* @counter and @vaddr */
 	void *vaddr;
-	struct hrtimer timer;
-	atomic64_t *counter;
-	ktime_t period;
-	atomic64_t ticks;
-	bool armed;
+	struct pagectl_counter counter;
 	struct rcu_head rcu;
 };
 
@@ -198,9 +239,19 @@ extern unsigned long pagectl_max_buf_bytes;
 extern atomic64_t pagectl_stat_pin_ns, pagectl_stat_pin_pages;
 extern atomic64_t pagectl_stat_unpin_ns, pagectl_stat_unpin_pages;
 
-void pagectl_file_put(struct pagectl_file *pf);
+/* core.c */
+long pagectl_ucmd_dispatch(const struct pagectl_ioctl_table *table,
+			   struct file *file, unsigned int cmd,
+			   unsigned long arg);
+int pagectl_ucmd_respond(struct pagectl_ucmd *ucmd, size_t size);
 int pagectl_put_record(void __user *out, const void *rec, size_t len,
 		       size_t record_size);
+int pagectl_id_reserve(struct xarray *xa, u32 *next, u32 *id);
+int pagectl_ucmd_respond_id(struct pagectl_ucmd *ucmd, size_t size,
+			    struct xarray *xa, u32 id, void *obj);
+int pagectl_ucmd_respond_fd(struct pagectl_ucmd *ucmd, size_t size, int fd,
+			    struct file *file);
+void pagectl_file_put(struct pagectl_file *pf);
 
 /* account.c */
 extern unsigned int pagectl_max_timers_per_user;
@@ -214,30 +265,31 @@ int pagectl_timer_check_period(u64 period_ns);
 int pagectl_timer_account(struct pagectl_file *pf);
 void pagectl_timer_unaccount(struct pagectl_file *pf);
 
+/* timer.c */
+void pagectl_counter_init(struct pagectl_counter *c);
+int pagectl_counter_check(const struct pagectl_timer *arg, u64 length);
+int pagectl_counter_arm(struct pagectl_counter *c, struct pagectl_file *pf,
+			atomic64_t *word, u64 period_ns, u64 *ticks);
+u64 pagectl_counter_stop(struct pagectl_counter *c);
+
 /* page.c */
 u32 pagectl_zone(struct page *page);
 u32 pagectl_page_flags(struct page *page, bool pmd_mapped);
-int pagectl_cmd_copy_in(const struct pagectl_cmd_rule *rule, void *kbuf,
-			void __user *uarg, u32 *user_size);
 
 /* pin.c */
 void pagectl_pins_init(struct pagectl_file *pf);
 void pagectl_pins_release(struct pagectl_file *pf);
-int pagectl_pin(struct pagectl_file *pf, void *cmd);
-void pagectl_pin_publish(struct pagectl_file *pf, void *cmd);
-void pagectl_pin_abort(struct pagectl_file *pf, void *cmd);
-int pagectl_unpin(struct pagectl_file *pf, void *cmd);
-int pagectl_pin_describe(struct pagectl_file *pf, void *cmd);
-int pagectl_timer(struct pagectl_file *pf, void *cmd);
+int pagectl_pin_ioctl(struct pagectl_ucmd *ucmd);
+int pagectl_unpin_ioctl(struct pagectl_ucmd *ucmd);
+int pagectl_pin_describe_ioctl(struct pagectl_ucmd *ucmd);
+int pagectl_pin_timer_ioctl(struct pagectl_ucmd *ucmd);
 
 /* walk.c */
-int pagectl_walk(struct pagectl_file *pf, void *cmd);
-int pagectl_walk_range(struct pagectl_file *pf, void *cmd);
+int pagectl_walk_ioctl(struct pagectl_ucmd *ucmd);
+int pagectl_walk_range_ioctl(struct pagectl_ucmd *ucmd);
 /* buf.c */
-int pagectl_buf_create(struct pagectl_file *pf, void *cmd);
-void pagectl_buf_create_undo(struct pagectl_file *pf, void *cmd);
-void pagectl_buf_create_commit(struct pagectl_file *pf, void *cmd);
-int pagectl_buf_timer(struct pagectl_file *pf, struct pagectl_timer *arg);
+int pagectl_buf_create_ioctl(struct pagectl_ucmd *ucmd);
+int pagectl_buf_timer_ioctl(struct pagectl_ucmd *ucmd);
 void pagectl_buf_timers_init(struct pagectl_file *pf);
 void pagectl_buf_timers_release(struct pagectl_file *pf);
 void pagectl_bufs_summary(const kuid_t *uid, unsigned long *nbufs,

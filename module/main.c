@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * pagectl: the /dev/pagectl misc device and its ioctl dispatcher.
+ * pagectl: the /dev/pagectl misc device, its module parameters and its
+ * commands.
  *
- * Every command is one row of pagectl_ioctl_ops[]. The rules every command
- * shares (argument size, unknown flags, reserved fields, copying in and out)
- * are applied once, in pagectl_ioctl(), so a command's handler only ever sees
- * a complete, validated struct in kernel memory.
+ * Every command of the device is one row of pagectl_dev_ops[]; the core's
+ * dispatcher (core.c) applies the rules all commands share and calls the
+ * row's handler. A buffer descriptor's commands are buf.c's table, run by
+ * the same dispatcher.
  *
  * Copyright (C) 2026 The pagectl authors
  */
@@ -23,7 +24,6 @@
 #include <linux/slab.h>
 #include <linux/stddef.h>
 #include <linux/string.h>
-#include <linux/uaccess.h>
 #include <linux/uidgid.h>
 
 #include "internal.h"
@@ -49,80 +49,9 @@ module_param_named(max_buf_bytes, pagectl_max_buf_bytes, ulong, 0444);
 MODULE_PARM_DESC(max_buf_bytes,
 		 "Bytes of live buffers one open file may create (default 1073741824)");
 
-/* Every command's argument struct, so the dispatcher can hold any of them. */
-union pagectl_cmd_buffer {
-	struct pagectl_info info;
-	struct pagectl_pin_cmd pin;
-	struct pagectl_unpin unpin;
-	struct pagectl_pin_describe describe;
-	struct pagectl_timer timer;
-	struct pagectl_walk walk;
-	struct pagectl_walk_range walk_range;
-	struct pagectl_buf_create_cmd buf_create;
-};
-
-/**
- * struct pagectl_ioctl_op - one command of the dispatcher table
- * @rule: the argument rules of the command
- * @execute: the handler; on success the struct is copied back to the caller
- * @undo: for a command that creates an object: called when that copy
- *	fails, to abort what @execute made, which the caller never learnt of
- * @commit: for such a command: called once the copy has succeeded, to
- *	publish the object (a new pin's handle is filled in, a new
- *	descriptor installed, only then); until then nothing else can reach it
- */
-struct pagectl_ioctl_op {
-	struct pagectl_cmd_rule rule;
-	int (*execute)(struct pagectl_file *pf, void *cmd);
-	void (*undo)(struct pagectl_file *pf, void *cmd);
-	void (*commit)(struct pagectl_file *pf, void *cmd);
-};
-
-#define PAGECTL_OP(_ioctl, _fn, _undo, _struct, _last, _flags)		\
-	{									\
-		.rule = PAGECTL_CMD_RULE(_ioctl, _struct, _last, _flags),	\
-		.execute = _fn,							\
-		.undo = _undo,							\
-	}
-
-/**
- * pagectl_cmd_copy_in() - apply the argument rules of a command
- * @rule: the command's rules
- * @kbuf: room for the command's struct, at least @rule->size bytes
- * @uarg: the caller's argument pointer
- * @user_size: out: the size the caller gave
- *
- * Steps 2 to 6 of the dispatcher (docs/abi.md, section 1.3).
- *
- * Return: 0 with a validated struct in @kbuf, or the step's negative errno.
- */
-int pagectl_cmd_copy_in(const struct pagectl_cmd_rule *rule, void *kbuf,
-			void __user *uarg, u32 *user_size)
+static int pagectl_get_info_ioctl(struct pagectl_ucmd *ucmd)
 {
-	u32 flags;
-	int ret;
-
-	if (get_user(*user_size, (u32 __user *)uarg))
-		return -EFAULT;
-	if (*user_size < rule->min_size)
-		return -EINVAL;
-	/* Zero-fills a short struct; -E2BIG for a non-zero tail we don't know. */
-	ret = copy_struct_from_user(kbuf, rule->size, uarg, *user_size);
-	if (ret)
-		return ret;
-
-	/* Every struct starts with __u32 size, __u32 flags. */
-	memcpy(&flags, (u8 *)kbuf + sizeof(u32), sizeof(flags));
-	if (flags & ~rule->valid_flags)
-		return -EOPNOTSUPP;
-	if (memchr_inv((u8 *)kbuf + rule->reserved_off, 0, rule->reserved_len))
-		return -EINVAL;
-	return 0;
-}
-
-static int pagectl_get_info(struct pagectl_file *pf, void *cmd)
-{
-	struct pagectl_info *info = cmd;
+	struct pagectl_info *info = ucmd->cmd;
 
 	info->abi_version = PAGECTL_ABI_VERSION;
 	info->page_size = PAGE_SIZE;
@@ -135,119 +64,62 @@ static int pagectl_get_info(struct pagectl_file *pf, void *cmd)
 	info->max_buf_bytes = pagectl_max_buf_bytes;
 	info->max_walk_records = pagectl_max_walk_records;
 	strscpy_pad(info->version, PAGECTL_VERSION, sizeof(info->version));
-	return 0;
+	return pagectl_ucmd_respond(ucmd, sizeof(*info));
 }
 
-/**
- * pagectl_put_record() - write one output record at the caller's record size
- * @out: where the record goes in user memory
- * @rec: the record
- * @len: the kernel's size of the record
- * @record_size: the caller's size, at least @len; the bytes beyond @len
- *	are zeroed
- *
- * Return: 0 or -EFAULT.
- */
-int pagectl_put_record(void __user *out, const void *rec, size_t len,
-		       size_t record_size)
+/* TIMER: a pin's timer or, with PAGECTL_TIMER_BUF, a buffer's. */
+static int pagectl_timer_ioctl(struct pagectl_ucmd *ucmd)
 {
-	if (copy_to_user(out, rec, len))
-		return -EFAULT;
-	if (record_size > len && clear_user(out + len, record_size - len))
-		return -EFAULT;
-	return 0;
+	struct pagectl_timer *arg = ucmd->cmd;
+
+	if ((arg->flags & PAGECTL_TIMER_DISARM) && (arg->offset || arg->period_ns))
+		return -EINVAL;
+	if (arg->flags & PAGECTL_TIMER_BUF)
+		return pagectl_buf_timer_ioctl(ucmd);
+	return pagectl_pin_timer_ioctl(ucmd);
 }
 
-static const struct pagectl_ioctl_op pagectl_ioctl_ops[] = {
+static const struct pagectl_ioctl_op pagectl_dev_ops[] = {
 	[PAGECTL_CMD_GET_INFO - PAGECTL_CMD_BASE] =
-		PAGECTL_OP(PAGECTL_GET_INFO, pagectl_get_info, NULL,
-			   struct pagectl_info, version, 0),
-	[PAGECTL_CMD_PIN - PAGECTL_CMD_BASE] = {
-		.rule = PAGECTL_CMD_RULE(PAGECTL_PIN, struct pagectl_pin, __reserved,
-					 PAGECTL_PIN_WRITE),
-		.execute = pagectl_pin,
-		.undo = pagectl_pin_abort,
-		.commit = pagectl_pin_publish,
-	},
+		PAGECTL_IOCTL_OP(PAGECTL_GET_INFO, pagectl_get_info_ioctl,
+				 struct pagectl_info, version, 0),
+	[PAGECTL_CMD_PIN - PAGECTL_CMD_BASE] =
+		PAGECTL_IOCTL_OP(PAGECTL_PIN, pagectl_pin_ioctl,
+				 struct pagectl_pin, __reserved, PAGECTL_PIN_WRITE),
 	[PAGECTL_CMD_UNPIN - PAGECTL_CMD_BASE] =
-		PAGECTL_OP(PAGECTL_UNPIN, pagectl_unpin, NULL,
-			   struct pagectl_unpin, __reserved, PAGECTL_UNPIN_DIRTY),
+		PAGECTL_IOCTL_OP(PAGECTL_UNPIN, pagectl_unpin_ioctl,
+				 struct pagectl_unpin, __reserved, PAGECTL_UNPIN_DIRTY),
 	[PAGECTL_CMD_PIN_DESCRIBE - PAGECTL_CMD_BASE] =
-		PAGECTL_OP(PAGECTL_PIN_DESCRIBE, pagectl_pin_describe, NULL,
-			   struct pagectl_pin_describe, __reserved,
-			   PAGECTL_DESCRIBE_EXTENTS),
+		PAGECTL_IOCTL_OP(PAGECTL_PIN_DESCRIBE, pagectl_pin_describe_ioctl,
+				 struct pagectl_pin_describe, __reserved,
+				 PAGECTL_DESCRIBE_EXTENTS),
 	[PAGECTL_CMD_WALK - PAGECTL_CMD_BASE] =
-		PAGECTL_OP(PAGECTL_WALK, pagectl_walk, NULL,
-			   struct pagectl_walk, vma, PAGECTL_WALK_PID),
+		PAGECTL_IOCTL_OP(PAGECTL_WALK, pagectl_walk_ioctl,
+				 struct pagectl_walk, vma, PAGECTL_WALK_PID),
 	[PAGECTL_CMD_WALK_RANGE - PAGECTL_CMD_BASE] =
-		PAGECTL_OP(PAGECTL_WALK_RANGE, pagectl_walk_range, NULL,
-			   struct pagectl_walk_range, next,
-			   PAGECTL_WALK_PID | PAGECTL_WALK_PAGE_STATE),
-	[PAGECTL_CMD_BUF_CREATE - PAGECTL_CMD_BASE] = {
-		.rule = PAGECTL_CMD_RULE(PAGECTL_BUF_CREATE, struct pagectl_buf_create,
-					 __reserved, PAGECTL_BUF_CREATE_FLAGS),
-		.execute = pagectl_buf_create,
-		.undo = pagectl_buf_create_undo,
-		.commit = pagectl_buf_create_commit,
-	},
+		PAGECTL_IOCTL_OP(PAGECTL_WALK_RANGE, pagectl_walk_range_ioctl,
+				 struct pagectl_walk_range, next,
+				 PAGECTL_WALK_PID | PAGECTL_WALK_PAGE_STATE),
+	[PAGECTL_CMD_BUF_CREATE - PAGECTL_CMD_BASE] =
+		PAGECTL_IOCTL_OP(PAGECTL_BUF_CREATE, pagectl_buf_create_ioctl,
+				 struct pagectl_buf_create, __reserved,
+				 PAGECTL_BUF_CREATE_FLAGS),
 	[PAGECTL_CMD_TIMER - PAGECTL_CMD_BASE] =
-		PAGECTL_OP(PAGECTL_TIMER, pagectl_timer, NULL,
-			   struct pagectl_timer, __reserved,
-			   PAGECTL_TIMER_BUF | PAGECTL_TIMER_DISARM),
+		PAGECTL_IOCTL_OP(PAGECTL_TIMER, pagectl_timer_ioctl,
+				 struct pagectl_timer, __reserved,
+				 PAGECTL_TIMER_BUF | PAGECTL_TIMER_DISARM),
 };
 
-static long pagectl_ioctl(struct file *filp, unsigned int cmd,
-			  unsigned long arg)
+static const struct pagectl_ioctl_table pagectl_dev_table = {
+	.ops = pagectl_dev_ops,
+	.nr_ops = ARRAY_SIZE(pagectl_dev_ops),
+	.base = PAGECTL_CMD_BASE,
+};
+
+static long pagectl_dev_ioctl(struct file *filp, unsigned int cmd,
+			      unsigned long arg)
 {
-	struct pagectl_file *pf = filp->private_data;
-	void __user *uarg = (void __user *)arg;
-	const struct pagectl_ioctl_op *op;
-	union pagectl_cmd_buffer buf;
-	unsigned int nr = _IOC_NR(cmd);
-	u32 user_size;
-	int ret;
-
-	if (_IOC_TYPE(cmd) != PAGECTL_TYPE || nr < PAGECTL_CMD_BASE ||
-	    nr - PAGECTL_CMD_BASE >= ARRAY_SIZE(pagectl_ioctl_ops))
-		return -ENOTTY;
-	op = &pagectl_ioctl_ops[nr - PAGECTL_CMD_BASE];
-	/* A hole in the table, or the right number with the wrong type bits. */
-	if (!op->execute || op->rule.ioctl_num != cmd)
-		return -ENOTTY;
-
-	ret = pagectl_cmd_copy_in(&op->rule, &buf, uarg, &user_size);
-	if (ret)
-		return ret;
-	ret = op->execute(pf, &buf);
-	if (ret)
-		return ret;
-	if (copy_to_user(uarg, &buf, min_t(u32, user_size, op->rule.size))) {
-		if (op->undo)
-			op->undo(pf, &buf);
-		return -EFAULT;
-	}
-	if (op->commit)
-		op->commit(pf, &buf);
-	return 0;
-}
-
-static void pagectl_file_free(struct kref *ref)
-{
-	struct pagectl_file *pf = container_of(ref, struct pagectl_file, ref);
-
-	pagectl_user_put(pf->puser);
-	free_uid(pf->user);
-	mmdrop(pf->mm);
-	kfree(pf);
-}
-
-/**
- * pagectl_file_put() - drop a reference to an open file's state
- * @pf: the state; freed when this was the last reference
- */
-void pagectl_file_put(struct pagectl_file *pf)
-{
-	kref_put(&pf->ref, pagectl_file_free);
+	return pagectl_ucmd_dispatch(&pagectl_dev_table, filp, cmd, arg);
 }
 
 /*
@@ -268,7 +140,7 @@ static bool pagectl_may_open(void)
 	return capable(CAP_SYS_ADMIN);
 }
 
-static int pagectl_open(struct inode *inode, struct file *filp)
+static int pagectl_dev_open(struct inode *inode, struct file *filp)
 {
 	struct pagectl_file *pf;
 
@@ -301,7 +173,7 @@ static int pagectl_open(struct inode *inode, struct file *filp)
 	return 0;
 }
 
-static int pagectl_release(struct inode *inode, struct file *filp)
+static int pagectl_dev_release(struct inode *inode, struct file *filp)
 {
 	struct pagectl_file *pf = filp->private_data;
 
@@ -314,9 +186,9 @@ static int pagectl_release(struct inode *inode, struct file *filp)
 
 static const struct file_operations pagectl_fops = {
 	.owner		= THIS_MODULE,
-	.open		= pagectl_open,
-	.release	= pagectl_release,
-	.unlocked_ioctl	= pagectl_ioctl,
+	.open		= pagectl_dev_open,
+	.release	= pagectl_dev_release,
+	.unlocked_ioctl	= pagectl_dev_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 	.llseek		= noop_llseek,
 };

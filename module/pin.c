@@ -54,23 +54,12 @@ static void pagectl_uncharge(struct pagectl_file *pf, unsigned long npages)
 	atomic_long_sub(npages, &pf->pinned_pages);
 }
 
-/* Stop the timer; the caller holds @e->lock or the last reference. */
-static u64 pagectl_timer_stop(struct pagectl_pin_entry *e)
-{
-	if (!e->armed)
-		return 0;
-	hrtimer_cancel(&e->timer);
-	e->armed = false;
-	pagectl_timer_unaccount(e->pf);
-	return atomic64_xchg(&e->ticks, 0);
-}
-
 static void pagectl_pin_free(struct kref *ref)
 {
 	struct pagectl_pin_entry *e = container_of(ref, struct pagectl_pin_entry, ref);
 	u64 t;
 
-	pagectl_timer_stop(e);
+	pagectl_counter_stop(&e->counter);
 	if (e->vaddr)
 		vunmap(e->vaddr);
 	t = ktime_get_ns();
@@ -105,30 +94,20 @@ static struct pagectl_pin_entry *pagectl_pin_get(struct pagectl_file *pf, u64 ha
 	return e;
 }
 
-static enum hrtimer_restart pagectl_timer_fn(struct hrtimer *timer)
-{
-	struct pagectl_pin_entry *e = container_of(timer, struct pagectl_pin_entry, timer);
-
-	atomic64_inc(e->counter);
-	atomic64_inc(&e->ticks);
-	hrtimer_forward_now(timer, e->period);
-	return HRTIMER_RESTART;
-}
-
 /**
- * pagectl_pin() - PAGECTL_PIN: pin the pages of a user range
- * @pf: the file
- * @cmd: &struct pagectl_pin_cmd
+ * pagectl_pin_ioctl() - PAGECTL_PIN: pin the pages of a user range
+ * @ucmd: &struct pagectl_pin
  *
- * The new pin's handle is reserved, not published: no other command of the
- * file can reach the pin until pagectl_pin_publish().
+ * The new pin's handle is reserved while the pages are pinned, and
+ * published only once the caller has it: no other command of the file can
+ * reach the pin before.
  *
  * Return: 0 or a negative errno; on error nothing stays pinned or charged.
  */
-int pagectl_pin(struct pagectl_file *pf, void *cmd)
+int pagectl_pin_ioctl(struct pagectl_ucmd *ucmd)
 {
-	struct pagectl_pin_cmd *c = cmd;
-	struct pagectl_pin *arg = &c->arg;
+	struct pagectl_file *pf = ucmd->file->private_data;
+	struct pagectl_pin *arg = ucmd->cmd;
 	unsigned int gup_flags = FOLL_LONGTERM;
 	unsigned long start, npages, pinned = 0;
 	struct pagectl_pin_entry *e;
@@ -199,21 +178,21 @@ int pagectl_pin(struct pagectl_file *pf, void *cmd)
 	e->npages = npages;
 	e->flags = arg->flags;
 	mutex_init(&e->lock);
-	hrtimer_setup(&e->timer, pagectl_timer_fn, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	pagectl_counter_init(&e->counter);
 
-	/* A NULL entry reserves the handle: lookups see nothing there yet. */
-	ret = xa_alloc_cyclic(&pf->pins, &id, NULL, xa_limit_32b, &pf->next_handle,
-			      GFP_KERNEL_ACCOUNT);
-	if (ret < 0)
+	ret = pagectl_id_reserve(&pf->pins, &pf->next_handle, &id);
+	if (ret)
 		goto err_unpin;
 	e->handle = id;
 	atomic_long_inc(&pf->npins);
 
-	c->entry = e;
 	arg->handle = id;
 	arg->start = start;
 	arg->npages = npages;
-	return 0;
+	ret = pagectl_ucmd_respond_id(ucmd, sizeof(*arg), &pf->pins, id, e);
+	if (ret)
+		pagectl_pin_put(e);
+	return ret;
 
 err_unpin:
 	unpin_user_pages(e->pages, pinned);
@@ -229,45 +208,15 @@ err_cap:
 }
 
 /**
- * pagectl_pin_publish() - make a new pin reachable by its handle
- * @pf: the file
- * @cmd: &struct pagectl_pin_cmd as pagectl_pin() filled it
- *
- * Called once the handle has reached the caller.
- */
-void pagectl_pin_publish(struct pagectl_file *pf, void *cmd)
-{
-	struct pagectl_pin_cmd *c = cmd;
-	void *old;
-
-	/* The slot exists already: storing into it allocates nothing. */
-	old = xa_store(&pf->pins, c->entry->handle, c->entry, 0);
-	WARN_ON(old);
-}
-
-/**
- * pagectl_pin_abort() - release a pin whose handle never reached the caller
- * @pf: the file
- * @cmd: &struct pagectl_pin_cmd as pagectl_pin() filled it
- */
-void pagectl_pin_abort(struct pagectl_file *pf, void *cmd)
-{
-	struct pagectl_pin_cmd *c = cmd;
-
-	xa_erase(&pf->pins, c->entry->handle);
-	pagectl_pin_put(c->entry);
-}
-
-/**
- * pagectl_unpin() - PAGECTL_UNPIN: release a pin by handle
- * @pf: the file
- * @cmd: &struct pagectl_unpin
+ * pagectl_unpin_ioctl() - PAGECTL_UNPIN: release a pin by handle
+ * @ucmd: &struct pagectl_unpin
  *
  * Return: 0, or -ENOENT for a handle this file does not have.
  */
-int pagectl_unpin(struct pagectl_file *pf, void *cmd)
+int pagectl_unpin_ioctl(struct pagectl_ucmd *ucmd)
 {
-	struct pagectl_unpin *arg = cmd;
+	struct pagectl_file *pf = ucmd->file->private_data;
+	struct pagectl_unpin *arg = ucmd->cmd;
 	struct pagectl_pin_entry *e;
 
 	if (!arg->handle || arg->handle > U32_MAX)
@@ -285,11 +234,11 @@ int pagectl_unpin(struct pagectl_file *pf, void *cmd)
 		WRITE_ONCE(e->dirty, true);
 	/* The timer stops now, even if a describe still holds the pin. */
 	mutex_lock(&e->lock);
-	pagectl_timer_stop(e);
+	pagectl_counter_stop(&e->counter);
 	mutex_unlock(&e->lock);
 	/* The xarray's reference: the pages go with the last user. */
 	pagectl_pin_put(e);
-	return 0;
+	return pagectl_ucmd_respond(ucmd, sizeof(*arg));
 }
 
 /**
@@ -346,15 +295,16 @@ static unsigned long pagectl_extent_end(struct pagectl_pin_entry *e,
 }
 
 /**
- * pagectl_pin_describe() - PAGECTL_PIN_DESCRIBE: frames or extents of a pin
- * @pf: the file
- * @cmd: &struct pagectl_pin_describe
+ * pagectl_pin_describe_ioctl() - PAGECTL_PIN_DESCRIBE: frames or extents
+ *	of a pin
+ * @ucmd: &struct pagectl_pin_describe
  *
  * Return: 0 or a negative errno.
  */
-int pagectl_pin_describe(struct pagectl_file *pf, void *cmd)
+int pagectl_pin_describe_ioctl(struct pagectl_ucmd *ucmd)
 {
-	struct pagectl_pin_describe *arg = cmd;
+	struct pagectl_file *pf = ucmd->file->private_data;
+	struct pagectl_pin_describe *arg = ucmd->cmd;
 	bool extents = arg->flags & PAGECTL_DESCRIBE_EXTENTS;
 	void __user *out = u64_to_user_ptr(arg->records);
 	size_t len = extents ? sizeof(struct pagectl_extent) : sizeof(struct pagectl_frame);
@@ -406,29 +356,27 @@ int pagectl_pin_describe(struct pagectl_file *pf, void *cmd)
 	arg->next_cursor = i;
 	arg->npages = e->npages;
 	arg->start = e->start;
+	ret = pagectl_ucmd_respond(ucmd, sizeof(*arg));
 out:
 	pagectl_pin_put(e);
 	return ret;
 }
 
 /**
- * pagectl_timer() - PAGECTL_TIMER: arm or disarm a pin's or buffer's counter timer
- * @pf: the file
- * @cmd: &struct pagectl_timer
+ * pagectl_pin_timer_ioctl() - PAGECTL_TIMER: arm or disarm a pin's counter
+ *	timer
+ * @ucmd: &struct pagectl_timer
  *
  * Return: 0 or a negative errno.
  */
-int pagectl_timer(struct pagectl_file *pf, void *cmd)
+int pagectl_pin_timer_ioctl(struct pagectl_ucmd *ucmd)
 {
-	struct pagectl_timer *arg = cmd;
+	struct pagectl_file *pf = ucmd->file->private_data;
+	struct pagectl_timer *arg = ucmd->cmd;
 	bool disarm = arg->flags & PAGECTL_TIMER_DISARM;
 	struct pagectl_pin_entry *e;
 	int ret = 0;
 
-	if (disarm && (arg->offset || arg->period_ns))
-		return -EINVAL;
-	if (arg->flags & PAGECTL_TIMER_BUF)
-		return pagectl_buf_timer(pf, arg);
 	e = pagectl_pin_get(pf, arg->target);
 	if (!e)
 		return -ENOENT;
@@ -439,40 +387,32 @@ int pagectl_timer(struct pagectl_file *pf, void *cmd)
 			ret = -EACCES;
 			goto out;
 		}
-		if (arg->offset % sizeof(u64) ||
-		    arg->offset > ((u64)e->npages << PAGE_SHIFT) - sizeof(u64)) {
-			ret = -EINVAL;
-			goto out;
-		}
-		ret = pagectl_timer_check_period(arg->period_ns);
+		ret = pagectl_counter_check(arg, (u64)e->npages << PAGE_SHIFT);
 		if (ret)
 			goto out;
 	}
 
 	mutex_lock(&e->lock);
-	arg->ticks = pagectl_timer_stop(e);
-	if (disarm)
+	if (disarm) {
+		arg->ticks = pagectl_counter_stop(&e->counter);
 		goto unlock;
-
-	ret = pagectl_timer_account(pf);
-	if (ret)
-		goto unlock;
+	}
 	if (!e->vaddr) {
 		e->vaddr = vmap(e->pages, e->npages, VM_MAP, PAGE_KERNEL);
 		if (!e->vaddr) {
-			pagectl_timer_unaccount(pf);
 			ret = -ENOMEM;
 			goto unlock;
 		}
 	}
-	e->counter = e->vaddr + arg->offset;
-	e->period = ns_to_ktime(arg->period_ns);
-	/* What the kernel wrote must reach the file or swap. */
-	WRITE_ONCE(e->dirty, true);
-	e->armed = true;
-	hrtimer_start(&e->timer, e->period, HRTIMER_MODE_REL_HARD);
+	ret = pagectl_counter_arm(&e->counter, pf, e->vaddr + arg->offset,
+				  arg->period_ns, &arg->ticks);
+	/* What the kernel writes must reach the file or swap. */
+	if (!ret)
+		WRITE_ONCE(e->dirty, true);
 unlock:
 	mutex_unlock(&e->lock);
+	if (!ret)
+		ret = pagectl_ucmd_respond(ucmd, sizeof(*arg));
 out:
 	pagectl_pin_put(e);
 	return ret;

@@ -685,15 +685,15 @@ static bool pagectl_walk_addr(struct mm_struct *mm, struct vm_area_struct *vma,
 }
 
 /**
- * pagectl_walk() - PAGECTL_WALK: explain one user address
- * @pf: the file
- * @cmd: &struct pagectl_walk
+ * pagectl_walk_ioctl() - PAGECTL_WALK: explain one user address
+ * @ucmd: &struct pagectl_walk
  *
  * Return: 0 or a negative errno.
  */
-int pagectl_walk(struct pagectl_file *pf, void *cmd)
+int pagectl_walk_ioctl(struct pagectl_ucmd *ucmd)
 {
-	struct pagectl_walk *w = cmd;
+	struct pagectl_file *pf = ucmd->file->private_data;
+	struct pagectl_walk *w = ucmd->cmd;
 	unsigned long addr = w->addr;
 	struct vm_area_struct *vma;
 	struct pagectl_entry e;
@@ -773,7 +773,7 @@ out_unlock:
 	mmap_read_unlock(mm);
 out_mmput:
 	mmput(mm);
-	return ret;
+	return ret ?: pagectl_ucmd_respond(ucmd, sizeof(*w));
 }
 
 /**
@@ -950,18 +950,18 @@ static int pagectl_range_batch(struct pagectl_range_state *s)
 }
 
 /**
- * pagectl_walk_range() - PAGECTL_WALK_RANGE: walk many pages in one call
- * @pf: the file
- * @cmd: &struct pagectl_walk_range
+ * pagectl_walk_range_ioctl() - PAGECTL_WALK_RANGE: walk many pages in one call
+ * @ucmd: &struct pagectl_walk_range
  *
  * Records are collected under the mmap lock into a kernel buffer, and copied
  * out after the lock is dropped, as pagemap_read() does.
  *
  * Return: 0 or a negative errno.
  */
-int pagectl_walk_range(struct pagectl_file *pf, void *cmd)
+int pagectl_walk_range_ioctl(struct pagectl_ucmd *ucmd)
 {
-	struct pagectl_walk_range *wr = cmd;
+	struct pagectl_file *pf = ucmd->file->private_data;
+	struct pagectl_walk_range *wr = ucmd->cmd;
 	struct pagectl_walk_rec __user *out = u64_to_user_ptr(wr->records);
 	struct pagectl_range_state s = { 0 };
 	unsigned long start = wr->start, len;
@@ -1054,5 +1054,5 @@ out_free:
 	kfree(s.recs);
 out_mmput:
 	mmput(s.mm);
-	return ret;
+	return ret ?: pagectl_ucmd_respond(ucmd, sizeof(*wr));
 }

@@ -81,7 +81,7 @@ check_checkpatch()
 
 	make -s linux-tools || return 1
 	out=$(perl build/linux-tools/scripts/checkpatch.pl --strict --no-tree \
-		--terse --show-types -q -f module/*.[ch] uapi/linux/*.h \
+		--terse --show-types -q -f $(git ls-files 'module/*.[ch]') uapi/linux/*.h \
 		lib/src/*.[ch] lib/include/*.h tools/pagectl/*.[ch] tools/bench/*.[ch] tools/demo/*.c \
 		selftests/*.[ch])
 	echo "$out"

@@ -498,35 +498,26 @@ static loff_t pagectl_buf_llseek(struct file *file, loff_t offset, int whence)
 					pagectl_buf_len(b));
 }
 
-/* Pages after @i that extend the extent starting at @i. */
-static unsigned long pagectl_buf_extent_end(struct pagectl_buf *b, unsigned long i)
+/* Without frame numbers, an extent is what the kind guarantees. */
+static unsigned long pagectl_buf_run_end(const struct pagectl_frames *fr,
+					 unsigned long i)
 {
-	unsigned long n;
+	const struct pagectl_buf *b = fr->owner;
 
-	/* What the kind guarantees: the whole buffer, a block, or one page. */
 	if (b->flags & PAGECTL_BUF_CONTIG)
 		return b->npages;
-	if (!b->privileged)
-		return b->flags & PAGECTL_BUF_HUGE ?
-		       round_down(i, PAGECTL_BUF_BLOCK_PAGES) + PAGECTL_BUF_BLOCK_PAGES :
-		       i + 1;
-	for (n = 1; i + n < b->npages; n++) {
-		struct page *p = b->pages[i + n];
-
-		if (page_to_pfn(p) != page_to_pfn(b->pages[i]) + n ||
-		    page_to_nid(p) != page_to_nid(b->pages[i]))
-			break;
-	}
-	return i + n;
+	if (b->flags & PAGECTL_BUF_HUGE)
+		return round_down(i, PAGECTL_BUF_BLOCK_PAGES) + PAGECTL_BUF_BLOCK_PAGES;
+	return i + 1;
 }
 
-static void pagectl_buf_fill_frame(struct pagectl_buf *b, unsigned long i,
-				   struct pagectl_frame *f)
+static void pagectl_buf_fill_frame(const struct pagectl_frames *fr,
+				   unsigned long i, struct pagectl_frame *f)
 {
+	const struct pagectl_buf *b = fr->owner;
 	struct page *page = b->pages[i];
 
-	memset(f, 0, sizeof(*f));
-	f->pfn = b->privileged ? page_to_pfn(page) : 0;
+	f->pfn = page_to_pfn(page);
 	f->nid = page_to_nid(page);
 	f->size_shift = b->flags & PAGECTL_BUF_HUGE ? PMD_SHIFT : PAGE_SHIFT;
 	f->zone = pagectl_zone(page);
@@ -539,49 +530,22 @@ static int pagectl_buf_info_ioctl(struct pagectl_ucmd *ucmd)
 {
 	struct pagectl_buf *b = ucmd->file->private_data;
 	struct pagectl_buf_info *arg = ucmd->cmd;
-	bool extents = arg->flags & PAGECTL_DESCRIBE_EXTENTS;
-	void __user *out = u64_to_user_ptr(arg->records);
-	size_t len = extents ? sizeof(struct pagectl_extent) : sizeof(struct pagectl_frame);
-	unsigned long i;
-	u32 n = 0;
+	struct pagectl_describe d = PAGECTL_DESCRIBE(arg, b->privileged);
 	int ret;
 
-	if (arg->max_records &&
-	    (arg->record_size < len || arg->record_size > PAGECTL_RECORD_MAX))
-		return -EINVAL;
-	if (arg->cursor > b->npages)
-		return -EINVAL;
+	ret = pagectl_frames_describe(&(struct pagectl_frames) {
+					.pages = b->pages,
+					.npages = b->npages,
+					.owner = b,
+					.fill = pagectl_buf_fill_frame,
+					.run_end = pagectl_buf_run_end,
+				      }, &d);
+	if (ret)
+		return ret;
 
-	for (i = arg->cursor; i < b->npages && n < arg->max_records; n++) {
-		void __user *rec = out + (size_t)n * arg->record_size;
-
-		if (extents) {
-			unsigned long end = pagectl_buf_extent_end(b, i);
-			struct pagectl_extent x = {
-				.pfn = b->privileged ? page_to_pfn(b->pages[i]) : 0,
-				.offset = (u64)i << PAGE_SHIFT,
-				.length = (u64)(end - i) << PAGE_SHIFT,
-				.nid = page_to_nid(b->pages[i]),
-			};
-
-			ret = pagectl_put_record(rec, &x, len, arg->record_size);
-			i = end;
-		} else {
-			struct pagectl_frame f;
-
-			pagectl_buf_fill_frame(b, i, &f);
-			ret = pagectl_put_record(rec, &f, len, arg->record_size);
-			i++;
-		}
-		if (ret)
-			return ret;
-		if (!(n % 1024))
-			cond_resched();
-	}
-
-	arg->nr_records = n;
+	arg->nr_records = d.nr_records;
 	arg->out_flags = b->privileged ? PAGECTL_OUT_PFNS : 0;
-	arg->next_cursor = i;
+	arg->next_cursor = d.next_cursor;
 	arg->length = pagectl_buf_len(b);
 	arg->id = b->id;
 	arg->buf_flags = b->flags;

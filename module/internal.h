@@ -265,6 +265,68 @@ int pagectl_timer_check_period(u64 period_ns);
 int pagectl_timer_account(struct pagectl_file *pf);
 void pagectl_timer_unaccount(struct pagectl_file *pf);
 
+/**
+ * struct pagectl_frames - an array of pages to describe, and its target's
+ *	rules
+ * @pages: the pages
+ * @npages: pages in @pages
+ * @owner: the target (a pin, a buffer), for @fill and @run_end
+ * @fill: fill the frame record of page @i; its pfn is cleared for a caller
+ *	without frame numbers
+ * @run_end: the end of the run from page @i that a caller without frame
+ *	numbers may see as one extent: what the target's kind already tells
+ */
+struct pagectl_frames {
+	struct page **pages;
+	unsigned long npages;
+	const void *owner;
+	void (*fill)(const struct pagectl_frames *fr, unsigned long i,
+		     struct pagectl_frame *f);
+	unsigned long (*run_end)(const struct pagectl_frames *fr, unsigned long i);
+};
+
+/**
+ * struct pagectl_describe - one call's request for frame or extent records
+ * @cursor: the first page to describe
+ * @records: user address of the records
+ * @record_size: the caller's size of one record
+ * @max_records: records there is room for
+ * @extents: extent records, not frame records
+ * @privileged: frame numbers are reported
+ * @nr_records: out: records written
+ * @next_cursor: out: the page after the last one described
+ */
+struct pagectl_describe {
+	u64 cursor;
+	u64 records;
+	u32 record_size;
+	u32 max_records;
+	bool extents;
+	bool privileged;
+	u32 nr_records;
+	u64 next_cursor;
+};
+
+/* A describe request from a command struct with the usual field names. */
+#define PAGECTL_DESCRIBE(_arg, _privileged)				\
+({									\
+	typeof(_arg) __arg = (_arg);					\
+									\
+	(struct pagectl_describe) {					\
+		.cursor = __arg->cursor,				\
+		.records = __arg->records,				\
+		.record_size = __arg->record_size,			\
+		.max_records = __arg->max_records,			\
+		.extents = __arg->flags & PAGECTL_DESCRIBE_EXTENTS,	\
+		.privileged = (_privileged),				\
+	};								\
+})
+
+/* frames.c */
+int pagectl_describe_check(const struct pagectl_describe *d);
+int pagectl_frames_describe(const struct pagectl_frames *fr,
+			    struct pagectl_describe *d);
+
 /* timer.c */
 void pagectl_counter_init(struct pagectl_counter *c);
 int pagectl_counter_check(const struct pagectl_timer *arg, u64 length);

@@ -258,12 +258,13 @@ void pagectl_pins_release(struct pagectl_file *pf)
 	xa_destroy(&pf->pins);
 }
 
-static void pagectl_fill_frame(struct pagectl_frame *f, struct page *page,
-			       bool privileged)
+static void pagectl_pin_fill_frame(const struct pagectl_frames *fr,
+				   unsigned long i, struct pagectl_frame *f)
 {
+	struct page *page = fr->pages[i];
 	struct folio *folio = page_folio(page);
 
-	f->pfn = privileged ? page_to_pfn(page) : 0;
+	f->pfn = page_to_pfn(page);
 	f->nid = page_to_nid(page);
 	f->size_shift = PAGE_SHIFT + folio_order(folio);
 	f->zone = pagectl_zone(page);
@@ -272,26 +273,16 @@ static void pagectl_fill_frame(struct pagectl_frame *f, struct page *page,
 	f->pincount = folio_test_large(folio) ? atomic_read(&folio->_pincount) : 0;
 }
 
-/*
- * The pages after @i that extend the extent starting at @i. Unprivileged
- * callers only get runs the folio size already tells them about.
- */
-static unsigned long pagectl_extent_end(struct pagectl_pin_entry *e,
-					unsigned long i, bool privileged)
+/* Without frame numbers, an extent is at most what the folio size tells. */
+static unsigned long pagectl_pin_run_end(const struct pagectl_frames *fr,
+					 unsigned long i)
 {
-	struct page *first = e->pages[i];
-	unsigned long n;
+	struct folio *folio = page_folio(fr->pages[i]);
+	unsigned long end = i + 1;
 
-	for (n = 1; i + n < e->npages; n++) {
-		struct page *p = e->pages[i + n];
-
-		if (page_to_pfn(p) != page_to_pfn(first) + n ||
-		    page_to_nid(p) != page_to_nid(first))
-			break;
-		if (!privileged && page_folio(p) != page_folio(first))
-			break;
-	}
-	return i + n;
+	while (end < fr->npages && page_folio(fr->pages[end]) == folio)
+		end++;
+	return end;
 }
 
 /**
@@ -305,55 +296,28 @@ int pagectl_pin_describe_ioctl(struct pagectl_ucmd *ucmd)
 {
 	struct pagectl_file *pf = ucmd->file->private_data;
 	struct pagectl_pin_describe *arg = ucmd->cmd;
-	bool extents = arg->flags & PAGECTL_DESCRIBE_EXTENTS;
-	void __user *out = u64_to_user_ptr(arg->records);
-	size_t len = extents ? sizeof(struct pagectl_extent) : sizeof(struct pagectl_frame);
+	struct pagectl_describe d = PAGECTL_DESCRIBE(arg, pf->privileged);
 	struct pagectl_pin_entry *e;
-	unsigned long i;
-	u32 n = 0;
-	int ret = 0;
+	int ret;
 
-	if (arg->max_records &&
-	    (arg->record_size < len || arg->record_size > PAGECTL_RECORD_MAX))
-		return -EINVAL;
+	ret = pagectl_describe_check(&d);
+	if (ret)
+		return ret;
 	e = pagectl_pin_get(pf, arg->handle);
 	if (!e)
 		return -ENOENT;
-	if (arg->cursor > e->npages) {
-		ret = -EINVAL;
+	ret = pagectl_frames_describe(&(struct pagectl_frames) {
+					.pages = e->pages,
+					.npages = e->npages,
+					.fill = pagectl_pin_fill_frame,
+					.run_end = pagectl_pin_run_end,
+				      }, &d);
+	if (ret)
 		goto out;
-	}
 
-	for (i = arg->cursor; i < e->npages && n < arg->max_records; n++) {
-		void __user *rec = out + (size_t)n * arg->record_size;
-
-		if (extents) {
-			unsigned long end = pagectl_extent_end(e, i, pf->privileged);
-			struct pagectl_extent x = {
-				.pfn = pf->privileged ? page_to_pfn(e->pages[i]) : 0,
-				.offset = (u64)i << PAGE_SHIFT,
-				.length = (u64)(end - i) << PAGE_SHIFT,
-				.nid = page_to_nid(e->pages[i]),
-			};
-
-			ret = pagectl_put_record(rec, &x, len, arg->record_size);
-			i = end;
-		} else {
-			struct pagectl_frame f;
-
-			pagectl_fill_frame(&f, e->pages[i], pf->privileged);
-			ret = pagectl_put_record(rec, &f, len, arg->record_size);
-			i++;
-		}
-		if (ret)
-			goto out;
-		if (!(n % 1024))
-			cond_resched();
-	}
-
-	arg->nr_records = n;
+	arg->nr_records = d.nr_records;
 	arg->out_flags = pf->privileged ? PAGECTL_OUT_PFNS : 0;
-	arg->next_cursor = i;
+	arg->next_cursor = d.next_cursor;
 	arg->npages = e->npages;
 	arg->start = e->start;
 	ret = pagectl_ucmd_respond(ucmd, sizeof(*arg));

@@ -118,6 +118,14 @@ check_uapi()
 	rm -rf "$tmp"
 }
 
+# The errno lists of the man pages and docs/*.md are the header's: each
+# function's ERRORS equals its command's "Errors:", the common errors and the
+# library's own, and docs/*.md carry no errno tables of their own.
+check_errnos()
+{
+	tools/errno-check
+}
+
 # DKMS builds and installs the module for the installed 6.1 cloud kernel,
 # and modinfo shows the version the source says. It refuses kernels older
 # than 6.1 and other architectures before building anything.
@@ -229,6 +237,7 @@ step build-w1 check_build
 step checkpatch check_checkpatch
 step sparse check_sparse
 step uapi-header check_uapi
+step errno-docs check_errnos
 step dkms check_dkms
 step install-and-in-tree-selftests check_install_in_tree
 step runner-catches-kernel-warning check_runner

@@ -48,8 +48,6 @@ FIXTURE_SETUP(create)
 
 FIXTURE_TEARDOWN(create)
 {
-	/* Whatever ended the test, fail-nth's knobs are put back. */
-	fail_sweep_restore();
 	/* A failed BUF_CREATE leaves no buffer and no descriptor. */
 	EXPECT_EQ(0, live_buffers());
 	EXPECT_EQ(self->next_fd, lowest_free_fd());
@@ -181,36 +179,28 @@ TEST_F(create, allocation_failures_leave_nothing)
 {
 	struct pagectl_buf_create c;
 	__u32 kinds[] = { 0, PAGECTL_BUF_CONTIG };
-	int next_fd, injected = 0, ret;
 	struct fail_sweep s;
-	char why[128];
+	int injected = 0;
 
 	/*
 	 * Every allocation failure of BUF_CREATE, for each kind: ENOMEM, and
 	 * no buffer and no descriptor left.
 	 */
 	for (unsigned int k = 0; k < 2; k++) {
-		if (fail_sweep_begin(&s, why, sizeof(why)))
-			SKIP(return, "%s", why);
-		/* The sweep holds a descriptor of its own. */
-		next_fd = lowest_free_fd();
-		while (fail_sweep_next(&s)) {
-			ret = buf_create(self->dev, 4 * PAGE_SZ, kinds[k],
-					 PAGECTL_NODE_LOCAL, &c);
-			fail_sweep_hit(&s, ret);
-			if (!ret) {
+		FAIL_SWEEP(&s, buf_create(self->dev, 4 * PAGE_SZ, kinds[k],
+					  PAGECTL_NODE_LOCAL, &c)) {
+			if (!s.ret) {
 				ASSERT_EQ(0, close(c.fd));
 				ASSERT_EQ(0, live_buffers());
 				continue;
 			}
-			ASSERT_EQ(ENOMEM, ret) {
+			ASSERT_EQ(ENOMEM, s.ret) {
 				TH_LOG("kind %u allocation %d", kinds[k], s.nth);
 			}
 			ASSERT_EQ(0, live_buffers());
-			ASSERT_EQ(next_fd, lowest_free_fd());
+			ASSERT_EQ(self->next_fd, lowest_free_fd());
 		}
 		injected += s.injected;
-		fail_sweep_end(&s);
 	}
 	TH_LOG("%d allocation failures injected into BUF_CREATE", injected);
 	ASSERT_LT(0, injected);
@@ -219,29 +209,26 @@ TEST_F(create, allocation_failures_leave_nothing)
 TEST_F(create, timer_allocation_failures_leave_nothing)
 {
 	struct fail_sweep s;
-	char why[128];
-	int bfd, ret;
+	int bfd;
 
-	if (fail_sweep_begin(&s, why, sizeof(why)))
-		SKIP(return, "%s", why);
+	/* Skip before the buffer exists, or the teardown would find it. */
+	if (fail_sweep_begin(&s))
+		SKIP(return, "%s", s.why);
 	bfd = buf_new(self->dev, PAGE_SZ, 0);
 	ASSERT_LE(0, bfd);
 
 	/* Every allocation failure of arming a buffer timer: ENOMEM, none armed. */
-	while (fail_sweep_next(&s)) {
-		ret = timer(self->dev, bfd, PAGECTL_TIMER_BUF, 0, SLOW_NS, NULL);
-		fail_sweep_hit(&s, ret);
-		if (!ret) {
+	FAIL_SWEEP(&s, timer(self->dev, bfd, PAGECTL_TIMER_BUF, 0, SLOW_NS, NULL)) {
+		if (!s.ret) {
 			ASSERT_EQ(0, timer(self->dev, bfd, PAGECTL_TIMER_BUF | PAGECTL_TIMER_DISARM,
 					   0, 0, NULL));
 			continue;
 		}
-		ASSERT_EQ(ENOMEM, ret) {
+		ASSERT_EQ(ENOMEM, s.ret) {
 			TH_LOG("allocation %d", s.nth);
 		}
 		ASSERT_EQ(0, proc_field("/proc/pagectl", "timers"));
 	}
-	fail_sweep_end(&s);
 	TH_LOG("%d allocation failures injected into a buffer TIMER", s.injected);
 	ASSERT_LT(0, s.injected);
 	ASSERT_EQ(0, close(bfd));

@@ -31,8 +31,6 @@ FIXTURE_SETUP(pin)
 
 FIXTURE_TEARDOWN(pin)
 {
-	/* Whatever ended the test, fail-nth's knobs are put back. */
-	fail_sweep_restore();
 	if (self->fd >= 0)
 		close(self->fd);
 	if (self->dev_mode >= 0)

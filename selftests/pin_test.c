@@ -1312,28 +1312,30 @@ TEST_F(pin, write_pin_of_readonly_efault)
 	ASSERT_EQ(0, unpin(self->fd, p.handle, 0));
 }
 
+/* open() of the device into *@fd; 0 or the errno. */
+static int open_device(int *fd)
+{
+	*fd = open(DEVICE, O_RDWR | O_CLOEXEC);
+	return *fd < 0 ? errno : 0;
+}
+
 TEST_F(pin, allocation_failures_leave_nothing)
 {
 	struct fail_sweep s;
 	struct pagectl_pin p;
-	char why[128];
 	__u8 *buf;
-	int ret;
+	int fd;
 
 	buf = map_anon(4 * PAGE_SZ);
 	ASSERT_NE(NULL, buf);
-	if (fail_sweep_begin(&s, why, sizeof(why)))
-		SKIP(return, "%s", why);
 
 	/* Every allocation failure of PIN: ENOMEM, nothing pinned or charged. */
-	while (fail_sweep_next(&s)) {
-		ret = pin(self->fd, uaddr(buf), 4 * PAGE_SZ, PAGECTL_PIN_WRITE, &p);
-		fail_sweep_hit(&s, ret);
-		if (!ret) {
+	FAIL_SWEEP(&s, pin(self->fd, uaddr(buf), 4 * PAGE_SZ, PAGECTL_PIN_WRITE, &p)) {
+		if (!s.ret) {
 			ASSERT_EQ(0, unpin(self->fd, p.handle, 0));
 			continue;
 		}
-		ASSERT_EQ(ENOMEM, ret) {
+		ASSERT_EQ(ENOMEM, s.ret) {
 			TH_LOG("allocation %d", s.nth);
 		}
 		ASSERT_EQ(self->vmpin, vmpin_kb(0));
@@ -1341,24 +1343,18 @@ TEST_F(pin, allocation_failures_leave_nothing)
 	}
 	TH_LOG("%d allocation failures injected into PIN", s.injected);
 	ASSERT_LT(0, s.injected);
-	fail_sweep_end(&s);
 
 	/* And of open(): ENOMEM, and no file counted. */
-	ASSERT_EQ(0, fail_sweep_begin(&s, why, sizeof(why)));
-	while (fail_sweep_next(&s)) {
-		int fd = open(DEVICE, O_RDWR | O_CLOEXEC);
-
-		fail_sweep_hit(&s, fd < 0 ? errno : 0);
-		if (fd >= 0) {
+	FAIL_SWEEP(&s, open_device(&fd)) {
+		if (!s.ret) {
 			close(fd);
 			continue;
 		}
-		ASSERT_EQ(ENOMEM, errno);
+		ASSERT_EQ(ENOMEM, s.ret);
 		ASSERT_EQ(1, proc_field("/proc/pagectl", "open files"));
 	}
 	TH_LOG("%d allocation failures injected into open()", s.injected);
 	ASSERT_LT(0, s.injected);
-	fail_sweep_end(&s);
 	munmap(buf, 4 * PAGE_SZ);
 }
 

@@ -556,8 +556,10 @@ int cmp_u64(const void *a, const void *b)
 /*
  * Fault injection (CONFIG_FAULT_INJECTION, failslab, fail_page_alloc): the
  * knobs that must change for /proc/thread-self/fail-nth to fail the
- * GFP_KERNEL allocations of a command, quietly. Their old values are kept.
+ * GFP_KERNEL allocations of a command, quietly. They hold these values only
+ * while a swept call runs, so no assertion can leave them changed.
  */
+#define FAIL_NTH	"/proc/thread-self/fail-nth"
 #define NR_FAULT_KNOBS	6
 
 /* Knobs that make fail-nth fail sleeping allocations, and quietly. */
@@ -570,53 +572,77 @@ static const char *const fault_knobs[NR_FAULT_KNOBS][2] = {
 	{ "/sys/kernel/debug/fail_page_alloc/verbose", "0" },
 };
 
-/* The knobs' values before fail_sweep_begin(); restored once. */
+/* The knobs' values as fail_sweep_begin() found them. */
 static char saved_knobs[NR_FAULT_KNOBS][16];
-static bool knobs_saved;
 
-int fail_sweep_begin(struct fail_sweep *s, char *why, size_t why_len)
+static void restore_knobs(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < NR_FAULT_KNOBS; i++)
+		write_file(fault_knobs[i][0], saved_knobs[i]);
+}
+
+int fail_sweep_begin(struct fail_sweep *s)
 {
 	unsigned int i;
 
 	memset(s, 0, sizeof(*s));
-	s->fd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
-	if (s->fd < 0) {
-		snprintf(why, why_len, "no fail-nth in this kernel (CONFIG_FAULT_INJECTION)");
+	s->fd = -1;
+	if (access(FAIL_NTH, W_OK)) {
+		snprintf(s->why, sizeof(s->why),
+			 "no fail-nth in this kernel (CONFIG_FAULT_INJECTION)");
 		return -1;
 	}
 	for (i = 0; i < NR_FAULT_KNOBS; i++) {
-		if (read_file(fault_knobs[i][0], saved_knobs[i], 16) < 0)
-			break;
+		if (read_file(fault_knobs[i][0], saved_knobs[i], sizeof(saved_knobs[i]))) {
+			snprintf(s->why, sizeof(s->why),
+				 "no failslab and fail_page_alloc in debugfs");
+			return -1;
+		}
 		saved_knobs[i][strcspn(saved_knobs[i], "\n")] = '\0';
 	}
-	if (i < NR_FAULT_KNOBS) {
-		snprintf(why, why_len, "no failslab and fail_page_alloc in debugfs");
-		close(s->fd);
-		return -1;
-	}
-	knobs_saved = true;
-	for (i = 0; i < NR_FAULT_KNOBS; i++)
-		if (write_file(fault_knobs[i][0], fault_knobs[i][1]))
-			return -1;
 	return 0;
 }
 
 bool fail_sweep_next(struct fail_sweep *s)
 {
+	unsigned int i;
 	char arm[16];
 
 	if (s->done || s->nth >= FAIL_SWEEP_MAX)
 		return false;
+	/* The knobs first: writing them allocates, which would use up the count. */
+	for (i = 0; i < NR_FAULT_KNOBS; i++)
+		if (write_file(fault_knobs[i][0], fault_knobs[i][1]))
+			goto err_knobs;
+	/* Open per round, so that the sweep holds no descriptor between calls. */
+	s->fd = open(FAIL_NTH, O_RDWR | O_CLOEXEC);
+	if (s->fd < 0)
+		goto err_knobs;
 	snprintf(arm, sizeof(arm), "%d", ++s->nth);
-	return pwrite(s->fd, arm, strlen(arm), 0) > 0;
+	if (pwrite(s->fd, arm, strlen(arm), 0) <= 0)
+		goto err_close;
+	return true;
+
+err_close:
+	close(s->fd);
+	s->fd = -1;
+err_knobs:
+	restore_knobs();
+	return false;
 }
 
-bool fail_sweep_hit(struct fail_sweep *s, int ret)
+void fail_sweep_hit(struct fail_sweep *s, int ret)
 {
 	char left[16] = "";
 	ssize_t n = pread(s->fd, left, sizeof(left) - 1, 0);
 
 	pwrite(s->fd, "0", 1, 0);
+	close(s->fd);
+	s->fd = -1;
+	restore_knobs();
+	s->ret = ret;
 	/* What is left of the count is 0 once the failure has been injected. */
 	s->hit = n > 0 && !atoi(left);
 	if (s->hit && ret)
@@ -624,26 +650,6 @@ bool fail_sweep_hit(struct fail_sweep *s, int ret)
 	/* A call that succeeded without reaching the failure: all were covered. */
 	if (!ret && !s->hit)
 		s->done = true;
-	return s->hit;
-}
-
-void fail_sweep_restore(void)
-{
-	unsigned int i;
-
-	if (!knobs_saved)
-		return;
-	for (i = 0; i < NR_FAULT_KNOBS; i++)
-		write_file(fault_knobs[i][0], saved_knobs[i]);
-	knobs_saved = false;
-}
-
-void fail_sweep_end(struct fail_sweep *s)
-{
-	fail_sweep_restore();
-	if (s->fd >= 0)
-		close(s->fd);
-	s->fd = -1;
 }
 
 /* The module file: $PAGECTL_MODULE, or the one installed for this kernel. */

@@ -29,8 +29,9 @@
 #define PINNED_FLAGS	(PAGECTL_PAGE_VALID | PAGECTL_PAGE_MAYBE_DMA_PINNED)
 
 /*
- * SKIP from FIXTURE_SETUP. The 6.1 harness still runs the test body after a
- * SKIP that returns from setup, so leave the way a failed ASSERT in setup does.
+ * SKIP from FIXTURE_SETUP, or from inside FAIL_SWEEP(). The 6.1 harness still
+ * runs the test body after a SKIP that returns from setup, so leave the way a
+ * failed ASSERT does.
  */
 #define SETUP_SKIP(fmt, ...) SKIP(longjmp(_metadata->env, 1), fmt, ##__VA_ARGS__)
 
@@ -113,37 +114,49 @@ int cmp_u64(const void *a, const void *b);
 /*
  * A fail-nth sweep: fail the 1st, 2nd, ... allocation of one call until a
  * call gets through without reaching the failure, so every allocation it
- * makes has failed once:
+ * makes has failed once. In a TEST_F:
  *
- *	if (fail_sweep_begin(&s, why, sizeof(why)))
- *		SKIP(return, "%s", why);
- *	while (fail_sweep_next(&s)) {
- *		ret = the call;
- *		fail_sweep_hit(&s, ret);
- *		... ret is 0, or ENOMEM with nothing left behind
+ *	FAIL_SWEEP(&s, the call) {
+ *		if (!s.ret) {
+ *			undo the call;
+ *			continue;
+ *		}
+ *		ASSERT_EQ(ENOMEM, s.ret);
+ *		... and nothing is left behind
  *	}
- *	fail_sweep_end(&s);
+ *	ASSERT_LT(0, s.injected);
  *
- * fail_sweep_begin() sets the failslab and fail_page_alloc knobs so that
- * sleeping allocations fail too; fail_sweep_end() puts them back, and so
- * does fail_sweep_restore(), which every fixture that sweeps calls in its
- * teardown: the knobs come back whichever assertion ends the test.
+ * The call is an expression that is 0 or an errno. Without fault injection
+ * the test is skipped; a test that must know before it sets up asks
+ * fail_sweep_begin() first. The failslab and fail_page_alloc knobs are set
+ * and fail-nth is open only while the call runs: whichever assertion ends
+ * the test, the knobs are back and the sweep holds no descriptor.
  */
 #define FAIL_SWEEP_MAX	1000
 
 struct fail_sweep {
-	int fd;		/* /proc/thread-self/fail-nth */
+	int fd;		/* /proc/thread-self/fail-nth, during a call */
 	int nth;	/* the allocation failed in this round */
+	int ret;	/* what this round's call returned: 0 or an errno */
 	int injected;	/* rounds whose call failed at the injected failure */
 	bool hit;	/* this round's failure was reached */
 	bool done;	/* a call got through without reaching it */
+	char why[128];	/* why fail_sweep_begin() failed */
 };
 
-int fail_sweep_begin(struct fail_sweep *s, char *why, size_t why_len);
+int fail_sweep_begin(struct fail_sweep *s);
 bool fail_sweep_next(struct fail_sweep *s);
-bool fail_sweep_hit(struct fail_sweep *s, int ret);
-void fail_sweep_end(struct fail_sweep *s);
-void fail_sweep_restore(void);
+void fail_sweep_hit(struct fail_sweep *s, int ret);
+
+#define FAIL_SWEEP(_s, _call)							\
+	for (struct fail_sweep *__sweep = ({					\
+		struct fail_sweep *__s = (_s);					\
+										\
+		if (fail_sweep_begin(__s))					\
+			SETUP_SKIP("%s", __s->why);				\
+		__s;								\
+	     });								\
+	     fail_sweep_next(__sweep) && (fail_sweep_hit(__sweep, (_call)), true);)
 
 /*
  * Loading and unloading the module (root): find_module() locates the file

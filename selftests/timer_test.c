@@ -60,8 +60,6 @@ FIXTURE_SETUP(timer)
 
 FIXTURE_TEARDOWN(timer)
 {
-	/* Whatever ended the test, fail-nth's knobs are put back. */
-	fail_sweep_restore();
 	if (self->fd >= 0)
 		close(self->fd);
 	if (self->page)
@@ -294,32 +292,24 @@ TEST_F(timer, allocation_failures_leave_nothing)
 {
 	__u64 h[PAGECTL_TIMER_MAX_PER_FILE];
 	struct fail_sweep s;
-	char why[128];
 	unsigned int i;
-	int ret;
-
-	if (fail_sweep_begin(&s, why, sizeof(why)))
-		SKIP(return, "%s", why);
 
 	/*
 	 * Fail each allocation of arming in turn (the kernel mapping of the
 	 * pin): ENOMEM, and no timer left armed or counted against the file.
 	 */
-	while (fail_sweep_next(&s)) {
+	FAIL_SWEEP(&s, timer(self->fd, self->handle, 0, 0, SLOW_NS, NULL)) {
 		__u64 ticks = 1;
 
-		ret = timer(self->fd, self->handle, 0, 0, SLOW_NS, NULL);
-		fail_sweep_hit(&s, ret);
-		if (!ret) {
+		if (!s.ret) {
 			ASSERT_EQ(0, timer(self->fd, self->handle, PAGECTL_TIMER_DISARM,
 					   0, 0, NULL));
 			continue;
 		}
-		ASSERT_EQ(ENOMEM, ret);
+		ASSERT_EQ(ENOMEM, s.ret);
 		ASSERT_EQ(0, timer(self->fd, self->handle, PAGECTL_TIMER_DISARM, 0, 0, &ticks));
 		ASSERT_EQ(0, ticks);
 	}
-	fail_sweep_end(&s);
 	TH_LOG("%d allocation failures injected into TIMER", s.injected);
 	ASSERT_LT(0, s.injected);
 

@@ -45,8 +45,6 @@ FIXTURE_SETUP(range)
 
 FIXTURE_TEARDOWN(range)
 {
-	/* Whatever ended the test, fail-nth's knobs are put back. */
-	fail_sweep_restore();
 	free(self->recs);
 	if (self->fd >= 0)
 		close(self->fd);
@@ -394,29 +392,22 @@ TEST_F(range, another_process_by_fd_and_by_pid)
 TEST_F(range, allocation_failures_are_enomem)
 {
 	struct fail_sweep s;
-	char why[128];
 	struct pagectl_walk_range wr;
 	__u8 *buf = map_sparse();
-	int ret;
 
 	ASSERT_NE(NULL, buf);
-	if (fail_sweep_begin(&s, why, sizeof(why)))
-		SKIP(return, "%s", why);
 
 	/* Fail each allocation of WALK_RANGE in turn: ENOMEM, or a complete walk. */
-	while (fail_sweep_next(&s)) {
-		ret = walk_range(self->fd, uaddr(buf), uaddr(buf) + NPAGES * PAGE_SZ, 0,
-				 self->recs, MAXREC, &wr);
-		fail_sweep_hit(&s, ret);
-		if (!ret) {
+	FAIL_SWEEP(&s, walk_range(self->fd, uaddr(buf), uaddr(buf) + NPAGES * PAGE_SZ, 0,
+				  self->recs, MAXREC, &wr)) {
+		if (!s.ret) {
 			ASSERT_EQ(NPAGES / 2, wr.nr_records);
 			continue;
 		}
-		ASSERT_EQ(ENOMEM, ret) {
+		ASSERT_EQ(ENOMEM, s.ret) {
 			TH_LOG("allocation %d", s.nth);
 		}
 	}
-	fail_sweep_end(&s);
 	TH_LOG("%d allocation failures injected into WALK_RANGE", s.injected);
 	ASSERT_LT(0, s.injected);
 	munmap(buf, NPAGES * PAGE_SZ);

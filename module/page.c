@@ -9,7 +9,7 @@
 #include <linux/page-flags.h>
 #include <linux/pgtable.h>
 
-#include "internal.h"
+#include "walk.h"
 
 /**
  * pagectl_zone() - the zone of a page, as %PAGECTL_ZONE_*
@@ -96,4 +96,86 @@ u32 pagectl_page_flags(struct page *page, bool pmd_mapped)
 	if (PageReserved(page))
 		flags |= PAGECTL_PAGE_RESERVED;
 	return flags;
+}
+
+/*
+ * The page a present leaf maps, referenced, or NULL when it has none that
+ * may be looked at: a special mapping (remap_pfn_range(), the zero page),
+ * device memory, or a page being freed or split right now. Interrupts are
+ * disabled; the caller re-reads the entry once the reference is held.
+ */
+struct folio *pagectl_leaf_folio(struct vm_area_struct *vma,
+				 unsigned long pfn, u64 bits,
+				 struct page **pagep)
+{
+	struct folio *folio;
+	struct page *page;
+
+	if (bits & PAGECTL_PTE_SPECIAL)
+		return NULL;
+	if (vma->vm_flags & (VM_PFNMAP | VM_IO))
+		return NULL;
+	page = pfn_to_online_page(pfn);
+	if (!page)
+		return NULL;
+	folio = page_folio(page);
+	if (!folio_try_get(folio))
+		return NULL;
+	if (unlikely(page_folio(page) != folio)) {
+		folio_put(folio);
+		return NULL;
+	}
+	*pagep = page;
+	return folio;
+}
+
+/* What a page's state says about other processes' use of it. */
+#define PAGECTL_PAGE_SHARING_FLAGS \
+	(PAGECTL_PAGE_KSM | PAGECTL_PAGE_ANON_EXCLUSIVE | \
+	 PAGECTL_PAGE_MAYBE_DMA_PINNED | PAGECTL_PAGE_MLOCKED)
+
+/*
+ * Fill the page state of a referenced page; @folio is put by the caller.
+ * @pmd_leaf says a PMD maps the whole folio (pagectl_page_flags() then
+ * reads anon-exclusive from its head page). An unprivileged caller gets the
+ * counts and the sharing state only of a page mapped once, as
+ * /proc/kpagecount is root's: how many processes map a library page, or
+ * hold it, is not the caller's to know.
+ */
+void pagectl_fill_page(struct pagectl_walk_page *wp,
+		       struct vm_area_struct *vma, struct page *page,
+		       struct folio *folio, bool pmd_leaf,
+		       bool privileged)
+{
+	wp->flags = pagectl_page_flags(page, pmd_leaf);
+	/* In an anonymous VMA a mapped page that is not anon is the huge zero page. */
+	if (vma_is_anonymous(vma) && !folio_test_anon(folio))
+		wp->flags |= PAGECTL_PAGE_ZERO;
+	/* Only a buffer's own pages are inserted into its mappings. */
+	if (vma->vm_file && pagectl_file_is_buf(vma->vm_file))
+		wp->flags |= PAGECTL_PAGE_BUF;
+	wp->refcount = folio_ref_count(folio) - 1;
+	wp->mapcount = pagectl_folio_mapcount(folio);
+	wp->pincount = folio_test_large(folio) ?
+		       atomic_read(&folio->_pincount) : 0;
+	wp->order = folio_order(folio);
+	wp->nid = page_to_nid(page);
+	wp->zone = pagectl_zone(page);
+	if (!privileged && wp->mapcount != 1) {
+		wp->flags &= ~PAGECTL_PAGE_SHARING_FLAGS;
+		wp->refcount = 0;
+		wp->mapcount = 0;
+		wp->pincount = 0;
+	}
+}
+
+void pagectl_fill_zero_page(struct pagectl_walk_page *wp,
+			    unsigned long pfn)
+{
+	struct page *page = pfn_to_page(pfn);
+
+	/* A permanent page: its struct page can be read without a reference. */
+	wp->flags = PAGECTL_PAGE_VALID | PAGECTL_PAGE_ZERO;
+	wp->nid = page_to_nid(page);
+	wp->zone = pagectl_zone(page);
 }

@@ -29,6 +29,19 @@
 
 #include "internal.h"
 
+unsigned long pagectl_max_pin_pages = 1UL << 20;
+module_param_named(max_pin_pages, pagectl_max_pin_pages, ulong, 0444);
+MODULE_PARM_DESC(max_pin_pages, "Pages one open file may hold pinned (default 1048576)");
+
+unsigned int pagectl_max_walk_records = 65536;
+module_param_named(max_walk_records, pagectl_max_walk_records, uint, 0444);
+MODULE_PARM_DESC(max_walk_records, "Records one WALK_RANGE call returns at most (default 65536)");
+
+unsigned long pagectl_max_buf_bytes = 1UL << 30;
+module_param_named(max_buf_bytes, pagectl_max_buf_bytes, ulong, 0444);
+MODULE_PARM_DESC(max_buf_bytes,
+		 "Bytes of live buffers one open file may create (default 1073741824)");
+
 unsigned int pagectl_max_timers_per_user = 64;
 module_param_named(max_timers_per_user, pagectl_max_timers_per_user, uint, 0444);
 MODULE_PARM_DESC(max_timers_per_user,

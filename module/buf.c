@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * pagectl: kernel buffers that user space maps.
+ * pagectl: kernel buffers that user space maps: allocation, lifetime, the
+ * buffer file and its commands, and buffer timers (buf_map.c maps them,
+ * buf_io.c reads and writes them).
  *
  * A buffer is zeroed memory the module allocates on a NUMA node: one
  * physically contiguous range (mapped with remap_pfn_range(), as a device
@@ -33,11 +35,8 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
-#include "internal.h"
+#include "buf.h"
 
-/* Every live buffer, for debugfs and /proc/pagectl. */
-static LIST_HEAD(pagectl_bufs);
-static DEFINE_MUTEX(pagectl_bufs_lock);
 static atomic64_t pagectl_buf_last_id;
 
 /**
@@ -50,20 +49,6 @@ struct pagectl_buf_timer {
 	struct pagectl_buf *buf;
 };
 
-static inline u64 pagectl_buf_len(const struct pagectl_buf *b)
-{
-	return (u64)b->npages << PAGE_SHIFT;
-}
-
-/*
- * The kernel's address of byte @pos. Buffers are GFP_KERNEL memory, never
- * highmem, so every page is in the direct map.
- */
-static inline void *pagectl_buf_addr(const struct pagectl_buf *b, u64 pos)
-{
-	return page_address(b->pages[pos >> PAGE_SHIFT]) + offset_in_page(pos);
-}
-
 static void pagectl_buf_free_pages(struct pagectl_buf *b, unsigned long n)
 {
 	while (n--)
@@ -74,9 +59,7 @@ static void pagectl_buf_free(struct kref *ref)
 {
 	struct pagectl_buf *b = container_of(ref, struct pagectl_buf, ref);
 
-	mutex_lock(&pagectl_bufs_lock);
-	list_del(&b->node);
-	mutex_unlock(&pagectl_bufs_lock);
+	pagectl_buf_unregister(b);
 
 	/* No mapping is left: every VMA held a reference. */
 	pagectl_buf_free_pages(b, b->npages);
@@ -87,7 +70,7 @@ static void pagectl_buf_free(struct kref *ref)
 	kfree(b);
 }
 
-static void pagectl_buf_put(struct pagectl_buf *b)
+void pagectl_buf_put(struct pagectl_buf *b)
 {
 	kref_put(&b->ref, pagectl_buf_free);
 }
@@ -130,11 +113,6 @@ static int pagectl_buf_alloc_contig(struct pagectl_buf *b, gfp_t gfp)
 		__free_page(page + i);
 	return 0;
 }
-
-/* A huge buffer's blocks: 2 MiB, physically contiguous and aligned. */
-#define PAGECTL_BUF_BLOCK_ORDER	(PMD_SHIFT - PAGE_SHIFT)
-#define PAGECTL_BUF_BLOCK_SIZE	PMD_SIZE
-#define PAGECTL_BUF_BLOCK_PAGES	(PMD_SIZE >> PAGE_SHIFT)
 
 /* Each block split into pages, as a contiguous buffer is. */
 static int pagectl_buf_alloc_huge(struct pagectl_buf *b, gfp_t gfp)
@@ -251,9 +229,7 @@ int pagectl_buf_create_ioctl(struct pagectl_ucmd *ucmd)
 	b->id = atomic64_inc_return(&pagectl_buf_last_id);
 	b->pid = task_tgid_nr(current);
 	b->privileged = pf->privileged;
-	mutex_lock(&pagectl_bufs_lock);
-	list_add_tail(&b->node, &pagectl_bufs);
-	mutex_unlock(&pagectl_bufs_lock);
+	pagectl_buf_register(b);
 
 	arg->fd = fd;
 	arg->alloc_length = len;
@@ -273,229 +249,6 @@ err_uncharge:
 err_cap:
 	atomic_long_sub(len, &pf->buf_bytes);
 	return ret;
-}
-
-static void pagectl_buf_vma_open(struct vm_area_struct *vma)
-{
-	struct pagectl_buf *b = vma->vm_private_data;
-
-	/* A split, fork or mremap made another VMA of the buffer. */
-	kref_get(&b->ref);
-	atomic_inc(&b->nr_mappings);
-}
-
-static void pagectl_buf_vma_close(struct vm_area_struct *vma)
-{
-	struct pagectl_buf *b = vma->vm_private_data;
-
-	/* The VMA's page table entries are gone already. */
-	atomic_dec(&b->nr_mappings);
-	pagectl_buf_put(b);
-}
-
-/* A page of a page buffer whose entry MADV_DONTNEED removed comes back. */
-static vm_fault_t pagectl_buf_fault(struct vm_fault *vmf)
-{
-	struct pagectl_buf *b = vmf->vma->vm_private_data;
-
-	if (vmf->pgoff >= b->npages)
-		return VM_FAULT_SIGBUS;
-	vmf->page = b->pages[vmf->pgoff];
-	get_page(vmf->page);
-	return 0;
-}
-
-static const struct vm_operations_struct pagectl_buf_pages_vm_ops = {
-	.open	= pagectl_buf_vma_open,
-	.close	= pagectl_buf_vma_close,
-	.fault	= pagectl_buf_fault,
-};
-
-/* remap_pfn_range() filled the whole VMA: nothing is ever faulted in. */
-static const struct vm_operations_struct pagectl_buf_contig_vm_ops = {
-	.open	= pagectl_buf_vma_open,
-	.close	= pagectl_buf_vma_close,
-};
-
-/* Every entry now, as normal pages: GUP and O_DIRECT work on them. */
-static int pagectl_buf_mmap_pages(struct pagectl_buf *b, struct vm_area_struct *vma)
-{
-	unsigned long left = vma_pages(vma);
-	int ret;
-
-	ret = vm_insert_pages(vma, vma->vm_start, b->pages + vma->vm_pgoff, &left);
-	if (!ret)
-		vma->vm_ops = &pagectl_buf_pages_vm_ops;
-	return ret;
-}
-
-/* Once over the whole VMA: 6.16+ tracks the PFN range per VMA. */
-static int pagectl_buf_mmap_contig(struct pagectl_buf *b, struct vm_area_struct *vma)
-{
-	int ret;
-
-	ret = remap_pfn_range(vma, vma->vm_start, page_to_pfn(b->pages[vma->vm_pgoff]),
-			      vma->vm_end - vma->vm_start, vma->vm_page_prot);
-	if (!ret)
-		vma->vm_ops = &pagectl_buf_contig_vm_ops;
-	return ret;
-}
-
-#if PAGECTL_BUF_HUGE_SUPPORTED
-/* A huge buffer's page where no PMD fits: a special PTE. */
-static vm_fault_t pagectl_buf_pfn_fault(struct vm_fault *vmf)
-{
-	struct pagectl_buf *b = vmf->vma->vm_private_data;
-
-	if (vmf->pgoff >= b->npages)
-		return VM_FAULT_SIGBUS;
-	return vmf_insert_pfn(vmf->vma, vmf->address,
-			      page_to_pfn(b->pages[vmf->pgoff]));
-}
-
-/*
- * A special PMD leaf where the 2 MiB around the address lie inside the VMA
- * and map one whole block: user address and buffer offset both aligned.
- */
-static vm_fault_t pagectl_buf_huge_fault(struct vm_fault *vmf, unsigned int order)
-{
-	struct vm_area_struct *vma = vmf->vma;
-	struct pagectl_buf *b = vma->vm_private_data;
-	unsigned long addr = vmf->address & PMD_MASK;
-	pgoff_t pgoff;
-
-	if (order != PMD_ORDER || addr < vma->vm_start ||
-	    addr + PMD_SIZE > vma->vm_end)
-		return VM_FAULT_FALLBACK;
-	pgoff = vmf->pgoff - ((vmf->address - addr) >> PAGE_SHIFT);
-	if (pgoff % PAGECTL_BUF_BLOCK_PAGES ||
-	    pgoff + PAGECTL_BUF_BLOCK_PAGES > b->npages)
-		return VM_FAULT_FALLBACK;
-	return pagectl_insert_pfn_pmd(vmf, page_to_pfn(b->pages[pgoff]),
-				      vmf->flags & FAULT_FLAG_WRITE);
-}
-
-static const struct vm_operations_struct pagectl_buf_huge_vm_ops = {
-	.open		= pagectl_buf_vma_open,
-	.close		= pagectl_buf_vma_close,
-	.fault		= pagectl_buf_pfn_fault,
-	.huge_fault	= pagectl_buf_huge_fault,
-};
-
-/*
- * Nothing is mapped until it is touched. VM_HUGEPAGE lets the fault path
- * try ->huge_fault() when THP is in "madvise" mode.
- */
-static int pagectl_buf_mmap_huge(struct vm_area_struct *vma)
-{
-	vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_HUGEPAGE);
-	vma->vm_ops = &pagectl_buf_huge_vm_ops;
-	return 0;
-}
-#else
-static int pagectl_buf_mmap_huge(struct vm_area_struct *vma)
-{
-	/* BUF_CREATE refuses HUGE here. */
-	return -EOPNOTSUPP;
-}
-#endif
-
-static int pagectl_buf_mmap(struct file *file, struct vm_area_struct *vma)
-{
-	struct pagectl_buf *b = file->private_data;
-	unsigned long npages = vma_pages(vma);
-	int ret;
-
-	/*
-	 * A private mapping would be copy-on-write, not the buffer. VM_MAYSHARE,
-	 * because the kernel clears VM_SHARED for a read-only descriptor.
-	 */
-	if (!(vma->vm_flags & VM_MAYSHARE))
-		return -EINVAL;
-	/* Data, never code. */
-	if (vma->vm_flags & VM_EXEC)
-		return -EPERM;
-	if (vma->vm_pgoff >= b->npages || npages > b->npages - vma->vm_pgoff)
-		return -EINVAL;
-
-	/* mprotect(PROT_EXEC) fails later; mremap() cannot grow the VMA. */
-	vm_flags_clear(vma, VM_MAYEXEC);
-	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP |
-		     (b->flags & PAGECTL_BUF_DONTCOPY ? VM_DONTCOPY : 0));
-
-	if (b->flags & PAGECTL_BUF_HUGE)
-		ret = pagectl_buf_mmap_huge(vma);
-	else if (b->flags & PAGECTL_BUF_CONTIG)
-		ret = pagectl_buf_mmap_contig(b, vma);
-	else
-		ret = pagectl_buf_mmap_pages(b, vma);
-	/* The kernel unmaps what was mapped; the VMA never had our hooks. */
-	if (ret)
-		return ret;
-
-	vma->vm_private_data = b;
-	pagectl_buf_vma_open(vma);
-	return 0;
-}
-
-/* read() and write(): the copy-based transfer, a page at a time. */
-static ssize_t pagectl_buf_copy(struct file *file, char __user *ubuf,
-				size_t count, loff_t *ppos, bool write)
-{
-	struct pagectl_buf *b = file->private_data;
-	u64 len = pagectl_buf_len(b), pos = *ppos;
-	size_t done = 0;
-
-	if (*ppos < 0)
-		return -EINVAL;
-	if (pos >= len)
-		return write ? -ENOSPC : 0;
-	count = min_t(u64, count, len - pos);
-
-	while (done < count) {
-		size_t n = min_t(size_t, count - done, PAGE_SIZE - offset_in_page(pos));
-		void *kaddr = pagectl_buf_addr(b, pos);
-		unsigned long left;
-
-		if (write)
-			left = copy_from_user(kaddr, ubuf + done, n);
-		else
-			left = copy_to_user(ubuf + done, kaddr, n);
-		done += n - left;
-		pos += n - left;
-		if (left || fatal_signal_pending(current))
-			break;
-		cond_resched();
-	}
-	if (!done)
-		return -EFAULT;
-	*ppos = pos;
-	return done;
-}
-
-static ssize_t pagectl_buf_read(struct file *file, char __user *ubuf,
-				size_t count, loff_t *ppos)
-{
-	if (!count)
-		return 0;
-	return pagectl_buf_copy(file, ubuf, count, ppos, false);
-}
-
-static ssize_t pagectl_buf_write(struct file *file, const char __user *ubuf,
-				 size_t count, loff_t *ppos)
-{
-	if (!count)
-		return 0;
-	return pagectl_buf_copy(file, (char __user *)ubuf, count, ppos, true);
-}
-
-static loff_t pagectl_buf_llseek(struct file *file, loff_t offset, int whence)
-{
-	struct pagectl_buf *b = file->private_data;
-
-	/* SEEK_END is relative to the allocated length. */
-	return generic_file_llseek_size(file, offset, whence, MAX_LFS_FILESIZE,
-					pagectl_buf_len(b));
 }
 
 /* Without frame numbers, an extent is what the kind guarantees. */
@@ -554,40 +307,6 @@ static int pagectl_buf_info_ioctl(struct pagectl_ucmd *ucmd)
 	return pagectl_ucmd_respond(ucmd, sizeof(*arg));
 }
 
-/* PAGECTL_BUF_FILL: the kernel writes a pattern through its own mapping. */
-static int pagectl_buf_fill_ioctl(struct pagectl_ucmd *ucmd)
-{
-	struct pagectl_buf *b = ucmd->file->private_data;
-	struct pagectl_buf_fill *arg = ucmd->cmd;
-	u64 pos = arg->offset, end;
-
-	if (b->flags & PAGECTL_BUF_RDONLY)
-		return -EBADF;
-	if (!arg->length || arg->offset % sizeof(u64) || arg->length % sizeof(u64))
-		return -EINVAL;
-	if (check_add_overflow(arg->offset, arg->length, &end))
-		return -EOVERFLOW;
-	if (end > pagectl_buf_len(b))
-		return -EINVAL;
-
-	while (pos < end) {
-		size_t words = min_t(u64, end - pos, PAGE_SIZE - offset_in_page(pos)) /
-			       sizeof(u64);
-		u64 *p = pagectl_buf_addr(b, pos);
-		size_t w;
-
-		if (arg->flags & PAGECTL_FILL_INDEX) {
-			for (w = 0; w < words; w++)
-				p[w] = arg->pattern + pos / sizeof(u64) + w;
-		} else {
-			memset64(p, arg->pattern, words);
-		}
-		pos += words * sizeof(u64);
-		cond_resched();
-	}
-	return pagectl_ucmd_respond(ucmd, sizeof(*arg));
-}
-
 static const struct pagectl_ioctl_op pagectl_buf_ops[] = {
 	[PAGECTL_BUF_CMD_INFO - PAGECTL_BUF_CMD_INFO] =
 		PAGECTL_IOCTL_OP(PAGECTL_BUF_INFO, pagectl_buf_info_ioctl,
@@ -610,13 +329,6 @@ static long pagectl_buf_ioctl(struct file *file, unsigned int cmd,
 			      unsigned long arg)
 {
 	return pagectl_ucmd_dispatch(&pagectl_buf_table, file, cmd, arg);
-}
-
-static const char *pagectl_buf_kind(const struct pagectl_buf *b)
-{
-	if (b->flags & PAGECTL_BUF_CONTIG)
-		return "contig";
-	return b->flags & PAGECTL_BUF_HUGE ? "huge" : "pages";
 }
 
 static void pagectl_buf_show_fdinfo(struct seq_file *m, struct file *file)
@@ -653,18 +365,6 @@ static const struct file_operations pagectl_buf_fops = {
 #endif
 };
 
-/**
- * pagectl_file_is_buf() - is @file a buffer file descriptor?
- * @file: any file
- *
- * Return: true for the files BUF_CREATE makes, which a walk reports as
- * %PAGECTL_BACKING_BUF.
- */
-bool pagectl_file_is_buf(const struct file *file)
-{
-	return file->f_op == &pagectl_buf_fops;
-}
-
 /* Stop and free @t; the caller has taken it out of @pf->buf_timers. */
 static u64 pagectl_buf_timer_free(struct pagectl_buf_timer *t)
 {
@@ -697,7 +397,7 @@ int pagectl_buf_timer_ioctl(struct pagectl_ucmd *ucmd)
 	file = fget(arg->target);
 	if (!file)
 		return -EBADF;
-	if (file->f_op != &pagectl_buf_fops) {
+	if (!pagectl_file_is_buf(file)) {
 		ret = -EINVAL;
 		goto out;
 	}
@@ -785,49 +485,4 @@ void pagectl_buf_timers_release(struct pagectl_file *pf)
 		pagectl_buf_timer_free(t);
 	}
 	xa_destroy(&pf->buf_timers);
-}
-
-/**
- * pagectl_bufs_summary() - totals over live buffers, for /proc/pagectl
- * @uid: only the buffers of files this user opened, or NULL for all
- * @nbufs: out: buffers
- * @bytes: out: bytes they hold
- * @mappings: out: VMAs that map them
- */
-void pagectl_bufs_summary(const kuid_t *uid, unsigned long *nbufs,
-			  unsigned long *bytes, unsigned long *mappings)
-{
-	struct pagectl_buf *b;
-
-	*nbufs = *bytes = *mappings = 0;
-	mutex_lock(&pagectl_bufs_lock);
-	list_for_each_entry(b, &pagectl_bufs, node) {
-		if (uid && !uid_eq(b->pf->user->uid, *uid))
-			continue;
-		(*nbufs)++;
-		*bytes += pagectl_buf_len(b);
-		*mappings += atomic_read(&b->nr_mappings);
-	}
-	mutex_unlock(&pagectl_bufs_lock);
-}
-
-/**
- * pagectl_bufs_show() - one line per live buffer, for debugfs
- * @m: the seq_file
- */
-void pagectl_bufs_show(struct seq_file *m)
-{
-	struct pagectl_buf *b;
-
-	seq_puts(m, "id\tpid\tbytes\tnode\tkind\tflags\tmappings\n");
-	mutex_lock(&pagectl_bufs_lock);
-	list_for_each_entry(b, &pagectl_bufs, node) {
-		seq_printf(m, "%llu\t%d\t%llu\t%d\t%s\t%s%s\t%d\n",
-			   b->id, b->pid, pagectl_buf_len(b), b->nid,
-			   pagectl_buf_kind(b),
-			   b->flags & PAGECTL_BUF_RDONLY ? "ro" : "rw",
-			   b->flags & PAGECTL_BUF_DONTCOPY ? ",dontcopy" : "",
-			   atomic_read(&b->nr_mappings));
-	}
-	mutex_unlock(&pagectl_bufs_lock);
 }

@@ -15,14 +15,17 @@
  *   object is reserved, the caller is told of it, and only then is it
  *   published (a handle stored, a descriptor installed); if the caller
  *   cannot be told, it is aborted and nothing else ever saw it.
- * - The open files' state (get and put), and the lists of live files and
- *   buffers that /proc/pagectl and debugfs show.
+ * - The open files' state (get and put), the lists of live files and
+ *   buffers that /proc/pagectl and debugfs show, and what a buffer's file is.
  *
  * Copyright (C) 2026 The pagectl authors
  */
 
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/list.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/user.h>
 #include <linux/slab.h>
@@ -226,4 +229,56 @@ static void pagectl_file_free(struct kref *ref)
 void pagectl_file_put(struct pagectl_file *pf)
 {
 	kref_put(&pf->ref, pagectl_file_free);
+}
+
+/* Time spent in the kernel's own pin and unpin calls, for benchmarks. */
+atomic64_t pagectl_stat_pin_ns, pagectl_stat_pin_pages;
+atomic64_t pagectl_stat_unpin_ns, pagectl_stat_unpin_pages;
+
+/* Every open file of /dev/pagectl and every live buffer, for inspect.c. */
+LIST_HEAD(pagectl_files);
+DEFINE_MUTEX(pagectl_files_lock);	/* pagectl_files */
+LIST_HEAD(pagectl_bufs);
+DEFINE_MUTEX(pagectl_bufs_lock);	/* pagectl_bufs */
+
+void pagectl_file_register(struct pagectl_file *pf)
+{
+	mutex_lock(&pagectl_files_lock);
+	list_add_tail(&pf->node, &pagectl_files);
+	mutex_unlock(&pagectl_files_lock);
+}
+
+void pagectl_file_unregister(struct pagectl_file *pf)
+{
+	mutex_lock(&pagectl_files_lock);
+	list_del(&pf->node);
+	mutex_unlock(&pagectl_files_lock);
+}
+
+void pagectl_buf_register(struct pagectl_buf *b)
+{
+	mutex_lock(&pagectl_bufs_lock);
+	list_add_tail(&b->node, &pagectl_bufs);
+	mutex_unlock(&pagectl_bufs_lock);
+}
+
+void pagectl_buf_unregister(struct pagectl_buf *b)
+{
+	mutex_lock(&pagectl_bufs_lock);
+	list_del(&b->node);
+	mutex_unlock(&pagectl_bufs_lock);
+}
+
+/**
+ * pagectl_file_is_buf() - is @file a buffer descriptor?
+ * @file: any file
+ *
+ * Every file of this module that can be mapped is a buffer: /dev/pagectl
+ * has no mmap.
+ *
+ * Return: true for the files BUF_CREATE makes.
+ */
+bool pagectl_file_is_buf(const struct file *file)
+{
+	return file->f_op->owner == THIS_MODULE && file->f_op->mmap;
 }

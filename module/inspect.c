@@ -18,24 +18,51 @@
 
 #include "internal.h"
 
-/* Every open file of /dev/pagectl, for the two views below. */
-static LIST_HEAD(pagectl_files);
-static DEFINE_MUTEX(pagectl_files_lock);
-
 static struct dentry *pagectl_debugfs;
 
-void pagectl_inspect_add(struct pagectl_file *pf)
+/*
+ * pagectl_bufs_summary() - totals over live buffers, for /proc/pagectl
+ * @uid: only the buffers of files this user opened, or NULL for all
+ * @nbufs: out: buffers
+ * @bytes: out: bytes they hold
+ * @mappings: out: VMAs that map them
+ */
+static void pagectl_bufs_summary(const kuid_t *uid, unsigned long *nbufs,
+				 unsigned long *bytes, unsigned long *mappings)
 {
-	mutex_lock(&pagectl_files_lock);
-	list_add_tail(&pf->node, &pagectl_files);
-	mutex_unlock(&pagectl_files_lock);
+	struct pagectl_buf *b;
+
+	*nbufs = *bytes = *mappings = 0;
+	mutex_lock(&pagectl_bufs_lock);
+	list_for_each_entry(b, &pagectl_bufs, node) {
+		if (uid && !uid_eq(b->pf->user->uid, *uid))
+			continue;
+		(*nbufs)++;
+		*bytes += pagectl_buf_len(b);
+		*mappings += atomic_read(&b->nr_mappings);
+	}
+	mutex_unlock(&pagectl_bufs_lock);
 }
 
-void pagectl_inspect_del(struct pagectl_file *pf)
+/*
+ * pagectl_bufs_show() - one line per live buffer, for debugfs
+ * @m: the seq_file
+ */
+static void pagectl_bufs_show(struct seq_file *m)
 {
-	mutex_lock(&pagectl_files_lock);
-	list_del(&pf->node);
-	mutex_unlock(&pagectl_files_lock);
+	struct pagectl_buf *b;
+
+	seq_puts(m, "id\tpid\tbytes\tnode\tkind\tflags\tmappings\n");
+	mutex_lock(&pagectl_bufs_lock);
+	list_for_each_entry(b, &pagectl_bufs, node) {
+		seq_printf(m, "%llu\t%d\t%llu\t%d\t%s\t%s%s\t%d\n",
+			   b->id, b->pid, pagectl_buf_len(b), b->nid,
+			   pagectl_buf_kind(b),
+			   b->flags & PAGECTL_BUF_RDONLY ? "ro" : "rw",
+			   b->flags & PAGECTL_BUF_DONTCOPY ? ",dontcopy" : "",
+			   atomic_read(&b->nr_mappings));
+	}
+	mutex_unlock(&pagectl_bufs_lock);
 }
 
 /*

@@ -45,7 +45,7 @@ struct user_struct;
  * @buf_timers_lock: serialises arming and disarming buffer timers
  * @buf_bytes: bytes of live buffers created through this file, for
  *	max_buf_bytes; buffers keep counting after the file is closed
- * @node: entry in the list of open files (inspect.c)
+ * @node: entry in the list of open files (core.c)
  */
 struct pagectl_file {
 	struct kref ref;
@@ -80,7 +80,7 @@ struct pagectl_file {
  * @pages: the memory, one page each; for %PAGECTL_BUF_CONTIG consecutive
  *	frames of one allocation
  * @nr_mappings: VMAs that map the buffer now
- * @node: entry in the list of live buffers (buf.c)
+ * @node: entry in the list of live buffers (core.c)
  */
 struct pagectl_buf {
 	struct kref ref;
@@ -178,6 +178,18 @@ struct pagectl_ioctl_table {
 	unsigned int base;
 };
 
+static inline u64 pagectl_buf_len(const struct pagectl_buf *b)
+{
+	return (u64)b->npages << PAGE_SHIFT;
+}
+
+static inline const char *pagectl_buf_kind(const struct pagectl_buf *b)
+{
+	if (b->flags & PAGECTL_BUF_CONTIG)
+		return "contig";
+	return b->flags & PAGECTL_BUF_HUGE ? "huge" : "pages";
+}
+
 /* The flags BUF_CREATE accepts: HUGE only where the kernel can map it. */
 #define PAGECTL_BUF_CREATE_FLAGS \
 	(PAGECTL_BUF_CONTIG | PAGECTL_BUF_RDONLY | PAGECTL_BUF_DONTCOPY | \
@@ -252,6 +264,15 @@ int pagectl_ucmd_respond_id(struct pagectl_ucmd *ucmd, size_t size,
 int pagectl_ucmd_respond_fd(struct pagectl_ucmd *ucmd, size_t size, int fd,
 			    struct file *file);
 void pagectl_file_put(struct pagectl_file *pf);
+extern struct list_head pagectl_files;
+extern struct mutex pagectl_files_lock;
+void pagectl_file_register(struct pagectl_file *pf);
+void pagectl_file_unregister(struct pagectl_file *pf);
+extern struct list_head pagectl_bufs;
+extern struct mutex pagectl_bufs_lock;
+void pagectl_buf_register(struct pagectl_buf *b);
+void pagectl_buf_unregister(struct pagectl_buf *b);
+bool pagectl_file_is_buf(const struct file *file);
 
 /* account.c */
 extern unsigned int pagectl_max_timers_per_user;
@@ -354,10 +375,6 @@ int pagectl_buf_create_ioctl(struct pagectl_ucmd *ucmd);
 int pagectl_buf_timer_ioctl(struct pagectl_ucmd *ucmd);
 void pagectl_buf_timers_init(struct pagectl_file *pf);
 void pagectl_buf_timers_release(struct pagectl_file *pf);
-void pagectl_bufs_summary(const kuid_t *uid, unsigned long *nbufs,
-			  unsigned long *bytes, unsigned long *mappings);
-void pagectl_bufs_show(struct seq_file *m);
-bool pagectl_file_is_buf(const struct file *file);
 
 /* The largest record size a caller may ask for (pins, buffers, walks). */
 #define PAGECTL_RECORD_MAX	4096
@@ -365,7 +382,5 @@ bool pagectl_file_is_buf(const struct file *file);
 /* inspect.c */
 int pagectl_inspect_init(void);
 void pagectl_inspect_exit(void);
-void pagectl_inspect_add(struct pagectl_file *pf);
-void pagectl_inspect_del(struct pagectl_file *pf);
 
 #endif /* _PAGECTL_INTERNAL_H */

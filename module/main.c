@@ -37,18 +37,6 @@ module_param(group, int, 0444);
 MODULE_PARM_DESC(group,
 		 "If set, only members of this group id (or CAP_SYS_ADMIN) may open /dev/pagectl");
 
-unsigned long pagectl_max_pin_pages = 1UL << 20;
-module_param_named(max_pin_pages, pagectl_max_pin_pages, ulong, 0444);
-MODULE_PARM_DESC(max_pin_pages, "Pages one open file may hold pinned (default 1048576)");
-
-unsigned int pagectl_max_walk_records = 65536;
-module_param_named(max_walk_records, pagectl_max_walk_records, uint, 0444);
-MODULE_PARM_DESC(max_walk_records, "Records one WALK_RANGE call returns at most (default 65536)");
-unsigned long pagectl_max_buf_bytes = 1UL << 30;
-module_param_named(max_buf_bytes, pagectl_max_buf_bytes, ulong, 0444);
-MODULE_PARM_DESC(max_buf_bytes,
-		 "Bytes of live buffers one open file may create (default 1073741824)");
-
 static int pagectl_get_info_ioctl(struct pagectl_ucmd *ucmd)
 {
 	struct pagectl_info *info = ucmd->cmd;
@@ -167,7 +155,7 @@ static int pagectl_dev_open(struct inode *inode, struct file *filp)
 	pf->privileged = file_ns_capable(filp, &init_user_ns, CAP_SYS_ADMIN);
 	pagectl_pins_init(pf);
 	pagectl_buf_timers_init(pf);
-	pagectl_inspect_add(pf);
+	pagectl_file_register(pf);
 	/* misc_open() left the miscdevice here; the file owns pf from now on. */
 	filp->private_data = pf;
 	return 0;
@@ -177,7 +165,7 @@ static int pagectl_dev_release(struct inode *inode, struct file *filp)
 {
 	struct pagectl_file *pf = filp->private_data;
 
-	pagectl_inspect_del(pf);
+	pagectl_file_unregister(pf);
 	pagectl_pins_release(pf);
 	pagectl_buf_timers_release(pf);
 	pagectl_file_put(pf);

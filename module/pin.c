@@ -28,10 +28,6 @@
 /* Pages pinned per pin_user_pages_fast() call, between cond_resched()s. */
 #define PAGECTL_PIN_BATCH	16384UL
 
-/* Time spent in the kernel's own pin and unpin calls, for benchmarks. */
-atomic64_t pagectl_stat_pin_ns, pagectl_stat_pin_pages;
-atomic64_t pagectl_stat_unpin_ns, pagectl_stat_unpin_pages;
-
 void pagectl_pins_init(struct pagectl_file *pf)
 {
 	xa_init_flags(&pf->pins, XA_FLAGS_ALLOC1);

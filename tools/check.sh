@@ -121,6 +121,13 @@ check_uapi()
 # The errno lists of the man pages and docs/*.md are the header's: each
 # function's ERRORS equals its command's "Errors:", the common errors and the
 # library's own, and docs/*.md carry no errno tables of their own.
+# The module's files call one way: main -> commands -> core (from the
+# objects build-w1 left in module/).
+check_module_deps()
+{
+	tools/module-deps module
+}
+
 check_errnos()
 {
 	tools/errno-check
@@ -234,6 +241,7 @@ check_runner()
 }
 
 step build-w1 check_build
+step module-layers check_module_deps
 step checkpatch check_checkpatch
 step sparse check_sparse
 step uapi-header check_uapi

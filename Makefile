@@ -36,7 +36,7 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	    -Wno-missing-field-initializers
-ALL_CFLAGS := $(CFLAGS) $(WARNINGS) -std=gnu11 -Iuapi -Ilib/include \
+ALL_CFLAGS := $(CFLAGS) $(WARNINGS) -std=gnu11 -Ilib/include \
 	      -DPAGECTL_VERSION='"$(VERSION)"'
 
 LIB_SRCS := $(wildcard lib/src/*.c)
@@ -45,7 +45,7 @@ LIB_PIC_OBJS := $(LIB_SRCS:lib/src/%.c=$(BUILD)/lib/%.pic.o)
 LIB_SO := $(BUILD)/lib/libpagectl.so.$(VERSION)
 LIB_A := $(BUILD)/lib/libpagectl.a
 CLI := $(BUILD)/pagectl
-HDRS := $(wildcard uapi/linux/*.h lib/include/*.h lib/src/*.h)
+HDRS := $(wildcard uapi/linux/*.h lib/include/pagectl/*.h lib/src/*.h)
 
 BENCH_SRCS := $(wildcard tools/bench/*.c)
 BENCHES := $(BENCH_SRCS:tools/bench/%.c=$(BUILD)/bench/%)
@@ -160,15 +160,15 @@ check:
 	tools/check.sh
 
 install: lib cli
-	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/linux \
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/pagectl \
 		$(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/
 	ln -sf libpagectl.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libpagectl.so.$(SOVERSION)
 	ln -sf libpagectl.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libpagectl.so
 	install -m 0644 $(LIB_A) $(DESTDIR)$(LIBDIR)/
 	sed $(PC_SED) lib/pagectl.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/libpagectl.pc
-	install -m 0644 lib/include/pagectl.h $(DESTDIR)$(INCLUDEDIR)/
-	install -m 0644 uapi/linux/pagectl.h $(DESTDIR)$(INCLUDEDIR)/linux/
+	install -m 0644 lib/include/pagectl/pagectl.h $(DESTDIR)$(INCLUDEDIR)/pagectl/
+	install -m 0644 uapi/linux/pagectl.h $(DESTDIR)$(INCLUDEDIR)/pagectl/uapi.h
 	install -m 0755 $(CLI) $(DESTDIR)$(BINDIR)/
 	install -m 0644 lib/man/*.3 $(DESTDIR)$(MANDIR)/man3/
 	install -m 0644 tools/pagectl/pagectl.1 $(DESTDIR)$(MANDIR)/man1/

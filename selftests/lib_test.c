@@ -10,7 +10,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include <pagectl.h>
+#include <pagectl/pagectl.h>
 
 #include "kselftest_harness.h"
 

@@ -82,7 +82,7 @@ check_checkpatch()
 	make -s linux-tools || return 1
 	out=$(perl build/linux-tools/scripts/checkpatch.pl --strict --no-tree \
 		--terse --show-types -q -f $(git ls-files 'module/*.[ch]') uapi/linux/*.h \
-		lib/src/*.[ch] lib/include/*.h tools/pagectl/*.[ch] tools/bench/*.[ch] tools/demo/*.c \
+		lib/src/*.[ch] lib/include/pagectl/pagectl.h tools/pagectl/*.[ch] tools/bench/*.[ch] tools/demo/*.c \
 		selftests/*.[ch])
 	echo "$out"
 	! echo "$out" | grep -qv '^total: 0 errors, 0 warnings, 0 checks'
@@ -184,7 +184,7 @@ check_install_in_tree()
 	cp -r build/linux-tools/tools/testing/selftests/. "$st/" &&
 	cp -r selftests "$st/pagectl" &&
 	PKG_CONFIG_PATH=$tmp/prefix/lib/pkgconfig make -C "$st/pagectl" \
-		OUTPUT="$st/pagectl" KHDR_INCLUDES="-I$tmp/prefix/include" \
+		OUTPUT="$st/pagectl" KHDR_INCLUDES="-I$PWD/uapi" \
 		LDFLAGS="-Wl,-rpath,$tmp/prefix/lib" 2>&1 | tee /dev/stderr |
 		{ ! grep -E 'warning:|error:'; } &&
 	[ "${PIPESTATUS[0]}" = 0 ] &&

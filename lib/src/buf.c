@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "pagectl.h"
+#include <pagectl/pagectl.h>
 #include "internal.h"
 
 PAGECTL_EXPORT int pagectl_buf_create(struct pagectl *pc,

@@ -11,7 +11,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "pagectl.h"
+#include <pagectl/pagectl.h>
 #include "internal.h"
 
 PAGECTL_EXPORT int pagectl_open(const char *path, struct pagectl **pc)

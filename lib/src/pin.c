@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "pagectl.h"
+#include <pagectl/pagectl.h>
 #include "internal.h"
 
 PAGECTL_EXPORT int pagectl_pin(struct pagectl *pc, struct pagectl_pin *arg)

@@ -15,7 +15,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "pagectl.h"
+#include <pagectl/pagectl.h>
 #include "internal.h"
 
 #ifndef SYS_pidfd_open

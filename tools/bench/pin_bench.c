@@ -32,7 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <pagectl.h>
+#include <pagectl/pagectl.h>
 
 #include "bench.h"
 

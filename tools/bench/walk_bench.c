@@ -34,7 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <pagectl.h>
+#include <pagectl/pagectl.h>
 
 #include "bench.h"
 

@@ -19,7 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <pagectl.h>
+#include <pagectl/pagectl.h>
 
 #define PAGE	4096UL
 #define HPAGE	(2UL << 20)

@@ -7,7 +7,7 @@
 #ifndef _PAGECTL_CLI_H
 #define _PAGECTL_CLI_H
 
-#include <pagectl.h>
+#include <pagectl/pagectl.h>
 
 #define EXIT_USAGE 2
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

@@ -13,7 +13,7 @@
 
 #include <stddef.h>
 
-#include <linux/pagectl.h>
+#include <pagectl/uapi.h>
 
 #ifdef __cplusplus
 extern "C" {

@@ -22,6 +22,24 @@ extern "C" {
 /** PAGECTL_DEVICE - the default path of the device node */
 #define PAGECTL_DEVICE "/dev/pagectl"
 
+/**
+ * PAGECTL_ARG() - declare a command's struct, zeroed, with its size set
+ * @TYPE: the struct's tag without "struct", e.g. pagectl_pin
+ * @NAME: the variable to declare
+ * @...: designated initializers of the inputs, e.g. .addr = a, .length = n
+ *
+ * Example: PAGECTL_ARG(pagectl_pin, pin, .addr = (uintptr_t)p, .length = n);
+ *
+ * The functions that take a &struct pagectl_* hand the module the size the
+ * caller set, sizeof() the struct this program was built with, so that the
+ * module reads and writes exactly that much whichever struct the library and
+ * the module know: structs grow at the end (docs/abi.md, section 1.2). The
+ * fields not named are zero, as reserved fields and the inputs left out must
+ * be; the structs have no implicit padding, so every byte is zeroed.
+ */
+#define PAGECTL_ARG(TYPE, NAME, ...)						\
+	struct TYPE NAME = { .size = sizeof(struct TYPE), __VA_ARGS__ }
+
 /** struct pagectl - an open handle on the device; opaque */
 struct pagectl;
 

@@ -223,12 +223,14 @@ static const char *check_pattern(const __u64 *p, size_t len, __u64 pattern)
 static int buf_run(const struct buf_opts *o)
 {
 	struct pagectl_buf_create c = {
+		.size = sizeof(c),
 		.flags = o->flags,
 		.length = o->size,
 		.node = o->node,
 	};
 	struct pagectl_extent x[MAX_EXTENTS];
 	struct pagectl_buf_info info = {
+		.size = sizeof(info),
 		.flags = PAGECTL_DESCRIBE_EXTENTS,
 		.records = (__u64)(unsigned long)x,
 		.record_size = sizeof(x[0]),

@@ -145,7 +145,7 @@ static int cmd_info(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct pagectl_info info;
+	PAGECTL_ARG(pagectl_info, info);
 	struct pagectl *pc;
 	int json = 0, c, ret;
 

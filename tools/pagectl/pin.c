@@ -180,7 +180,7 @@ static int show_frames(struct pagectl *pc, const struct pagectl_pin *pin,
 		       const struct pin_opts *o, unsigned long *per_node)
 {
 	struct pagectl_frame frames[BATCH];
-	struct pagectl_pin_describe d = { .handle = pin->handle };
+	PAGECTL_ARG(pagectl_pin_describe, d, .handle = pin->handle);
 	int n, i;
 
 	do {
@@ -217,6 +217,7 @@ static int show_extents(struct pagectl *pc, const struct pagectl_pin *pin,
 {
 	struct pagectl_extent x[BATCH];
 	struct pagectl_pin_describe d = {
+		.size = sizeof(d),
 		.handle = pin->handle,
 		.flags = PAGECTL_DESCRIBE_EXTENTS,
 	};
@@ -277,7 +278,7 @@ static int show_timer(struct pagectl *pc, const struct pagectl_pin *pin,
 int cmd_pin(int argc, char **argv)
 {
 	unsigned long per_node[MAX_NODES] = { 0 };
-	struct pagectl_pin pin = { 0 };
+	PAGECTL_ARG(pagectl_pin, pin);
 	struct pin_opts o = { 0 };
 	struct pagectl *pc;
 	const char *sep = "";

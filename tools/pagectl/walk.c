@@ -475,6 +475,7 @@ int cmd_walk(int argc, char **argv)
 	if (cli_open_device(&pc) < 0)
 		return EXIT_FAILURE;
 	memset(&w, 0, sizeof(w));
+	w.size = sizeof(w);
 	w.addr = addr;
 	if (o.pid) {
 		w.flags = PAGECTL_WALK_PID;
@@ -507,10 +508,12 @@ static int sum_vma(struct pagectl *pc, pid_t pid, const struct maps_line *m,
 	memset(s, 0, sizeof(*s));
 	while (start < m->end) {
 		struct pagectl_walk_range wr = {
+			.size = sizeof(wr),
 			.flags = PAGECTL_WALK_PAGE_STATE,
 			.start = start,
 			.end = m->end,
 			.records = (uintptr_t)recs,
+			.record_size = sizeof(*recs),
 			.max_records = BATCH,
 		};
 		int n, i;

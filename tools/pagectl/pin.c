@@ -179,8 +179,8 @@ static const char *kind(const struct pin_opts *o)
 static int show_frames(struct pagectl *pc, const struct pagectl_pin *pin,
 		       const struct pin_opts *o, unsigned long *per_node)
 {
-	struct pagectl_frame frames[BATCH];
 	PAGECTL_ARG(pagectl_pin_describe, d, .handle = pin->handle);
+	struct pagectl_frame frames[BATCH];
 	int n, i;
 
 	do {
@@ -277,8 +277,8 @@ static int show_timer(struct pagectl *pc, const struct pagectl_pin *pin,
 
 int cmd_pin(int argc, char **argv)
 {
-	unsigned long per_node[MAX_NODES] = { 0 };
 	PAGECTL_ARG(pagectl_pin, pin);
+	unsigned long per_node[MAX_NODES] = { 0 };
 	struct pin_opts o = { 0 };
 	struct pagectl *pc;
 	const char *sep = "";

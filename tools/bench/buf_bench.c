@@ -57,11 +57,8 @@ static void touch(char *p, size_t len)
 /* A buffer's fd, or -1 with a message. */
 static int new_buf(size_t len, __u32 flags)
 {
-	struct pagectl_buf_create c = {
-		.flags = flags,
-		.length = len,
-		.node = PAGECTL_NODE_LOCAL,
-	};
+	PAGECTL_ARG(pagectl_buf_create, c, .flags = flags, .length = len,
+		    .node = PAGECTL_NODE_LOCAL);
 	int fd = pagectl_buf_create(pc, &c);
 
 	if (fd < 0)
@@ -271,7 +268,7 @@ static int bench_transfer(void)
 
 int main(void)
 {
-	struct pagectl_info info;
+	PAGECTL_ARG(pagectl_info, info);
 	int ret;
 
 	ret = pagectl_open(NULL, &pc);

@@ -114,8 +114,8 @@ static int measure(size_t size, int thp, struct result *r)
 	if (!p)
 		return -ENOMEM;
 	for (i = 0; i < REPS; i++) {
-		struct pagectl_pin arg = { .addr = (unsigned long)p, .length = size,
-					   .flags = PAGECTL_PIN_WRITE };
+		PAGECTL_ARG(pagectl_pin, arg, .addr = (unsigned long)p, .length = size,
+			    .flags = PAGECTL_PIN_WRITE);
 		double s0 = 0, u0 = 0, s1 = 0, u1 = 0, t;
 
 		module_stats(&s0, &u0);
@@ -192,8 +192,8 @@ static int scaling(unsigned long n)
 		return -ENOMEM;
 	}
 	for (i = 0; i < n; i++) {
-		struct pagectl_pin arg = { .addr = (unsigned long)p + (i % 2048) * PAGE,
-					   .length = PAGE };
+		PAGECTL_ARG(pagectl_pin, arg, .addr = (unsigned long)p + (i % 2048) * PAGE,
+			    .length = PAGE);
 
 		ret = pagectl_pin(pc, &arg);
 		if (ret < 0)
@@ -203,7 +203,7 @@ static int scaling(unsigned long n)
 	/* 1000 lookups spread over the whole handle space. */
 	t = now_ns();
 	for (i = 0; i < 1000; i++) {
-		struct pagectl_pin_describe d = { .handle = handles[(i * 7919) % n] };
+		PAGECTL_ARG(pagectl_pin_describe, d, .handle = handles[(i * 7919) % n]);
 
 		ret = pagectl_pin_describe(pc, &d);
 		if (ret < 0)

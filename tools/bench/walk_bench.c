@@ -124,20 +124,15 @@ static long scan_pagemap(__u8 *p, size_t len)
 
 static long walk(__u8 *p, size_t len, __u32 flags)
 {
-	struct pagectl_walk_range wr = { 0 };
 	__u64 start = (uintptr_t)p, end = start + len;
 	long total = 0;
 
 	while (start < end) {
-		int n;
+		PAGECTL_ARG(pagectl_walk_range, wr, .flags = flags, .start = start,
+			    .end = end, .records = (uintptr_t)recs,
+			    .record_size = sizeof(*recs), .max_records = RECS);
+		int n = pagectl_walk_range(pc, &wr);
 
-		memset(&wr, 0, sizeof(wr));
-		wr.flags = flags;
-		wr.start = start;
-		wr.end = end;
-		wr.records = (uintptr_t)recs;
-		wr.max_records = RECS;
-		n = pagectl_walk_range(pc, &wr);
 		if (n < 0)
 			return -1;
 		total += n;
@@ -237,6 +232,7 @@ static void latency(__u8 *p)
 
 		for (i = 0; i < LAT_CALLS; i++) {
 			memset(&w, 0, sizeof(w));
+			w.size = sizeof(w);
 			w.addr = (uintptr_t)p;
 			if (pagectl_walk(pc, &w))
 				return;
@@ -254,7 +250,7 @@ static void latency(__u8 *p)
 
 int main(void)
 {
-	struct pagectl_info info;
+	PAGECTL_ARG(pagectl_info, info);
 	size_t i;
 	__u8 *p;
 

@@ -46,7 +46,7 @@ static char *anon(size_t len, size_t align)
 
 int main(void)
 {
-	struct pagectl_pin pin = { 0 };
+	PAGECTL_ARG(pagectl_pin, pin);
 	const char *dir = getenv("PAGECTL_EXT4_DIR");
 	struct pagectl *pc = NULL;
 	char *p;

@@ -7,6 +7,9 @@
 #ifndef _PAGECTL_CLI_H
 #define _PAGECTL_CLI_H
 
+#include <stdbool.h>
+#include <stdio.h>
+
 #include <pagectl/pagectl.h>
 
 #define EXIT_USAGE 2
@@ -19,6 +22,55 @@ int cli_open_device(struct pagectl **pc);
 
 /* Parse "4096", "64k", "2M", "1G"; returns 0 or -1. */
 int cli_parse_size(const char *s, unsigned long long *out);
+
+/*
+ * Output (output.c): each value goes through one call that prints it as text
+ * or as JSON, by the command's -j and --pretty, after iproute2's
+ * json_print.h. A call's text format has one conversion, of the type its
+ * value is passed as.
+ */
+
+/* getopt's value for --pretty, which has no short form: -p is the pid. */
+#define OPT_PRETTY 0x100
+
+/* Where a call prints its value. */
+enum output_type {
+	PRINT_FP = 1,		/* text only */
+	PRINT_JSON = 2,		/* JSON only */
+	PRINT_ANY = 3,		/* both: the key in JSON, the format in text */
+};
+
+bool output_option(int opt);
+bool is_json_context(void);
+bool output_bytes(void);
+void output_begin(void);
+int output_end(void);
+
+void open_json_object(const char *key);
+void close_json_object(void);
+void open_json_array(const char *key);
+void close_json_array(void);
+
+/* Text only: headings, labels and layout that carry no value. */
+#define print_fp(...)						\
+	do {							\
+		if (!is_json_context())				\
+			printf(__VA_ARGS__);			\
+	} while (0)
+
+void print_string(enum output_type type, const char *key, const char *fmt,
+		  const char *value);
+void print_uint(enum output_type type, const char *key, const char *fmt,
+		unsigned long long value);
+void print_int(enum output_type type, const char *key, const char *fmt,
+	       long long value);
+void print_bool(enum output_type type, const char *key, const char *fmt, bool value);
+void print_0xhex(enum output_type type, const char *key, const char *fmt,
+		 unsigned long long value);
+void print_size(enum output_type type, const char *key, const char *fmt,
+		unsigned long long bytes);
+void print_kib(enum output_type type, const char *key, const char *fmt,
+	       unsigned long long bytes);
 
 int cmd_pin(int argc, char **argv);
 int cmd_walk(int argc, char **argv);

@@ -149,6 +149,18 @@ static const char *buf_kind(__u32 flags)
 	return flags & PAGECTL_BUF_HUGE ? "huge" : "pages";
 }
 
+/*
+ * The extents come in order and cover the buffer from its start: the last
+ * one returned ends where the next call would begin.
+ */
+static bool more_extents(const struct pagectl_buf_info *info,
+			 const struct pagectl_extent *x, int nx)
+{
+	unsigned long long end = nx ? x[nx - 1].offset + x[nx - 1].length : 0;
+
+	return end < info->length;
+}
+
 static void buf_print(const struct buf_opts *o, const struct pagectl_buf_info *info,
 		      const struct pagectl_extent *x, int nx, const char *mapped,
 		      const char *filled)
@@ -167,7 +179,7 @@ static void buf_print(const struct buf_opts *o, const struct pagectl_buf_info *i
 			       (unsigned long long)x[i].length,
 			       (unsigned long long)x[i].pfn, x[i].nid);
 		printf("], \"more_extents\": %s",
-		       info->next_cursor < info->length / getpagesize() ? "true" : "false");
+		       more_extents(info, x, nx) ? "true" : "false");
 		if (mapped)
 			printf(", \"mapped\": \"%s\"", mapped);
 		if (filled)
@@ -191,7 +203,7 @@ static void buf_print(const struct buf_opts *o, const struct pagectl_buf_info *i
 			printf("%-14s", "-");
 		printf(" %u\n", x[i].nid);
 	}
-	if (info->next_cursor < info->length / getpagesize())
+	if (more_extents(info, x, nx))
 		printf("... (more extents)\n");
 	if (mapped)
 		printf("mapped: %s\n", mapped);

@@ -20,6 +20,9 @@ struct pagectl;
 /* Open the device named by -d, or the default; prints why it failed. */
 int cli_open_device(struct pagectl **pc);
 
+/* The module's page size (GET_INFO), the unit of its page counts; prints why it failed. */
+int cli_page_size(struct pagectl *pc, unsigned int *page_size);
+
 /* Parse "4096", "64k", "2M", "1G"; returns 0 or -1. */
 int cli_parse_size(const char *s, unsigned long long *out);
 

@@ -5,6 +5,7 @@
  * Copyright (C) 2026 The pagectl authors
  */
 #include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +66,21 @@ int cli_open_device(struct pagectl **pc)
 	if (ret < 0)
 		fprintf(stderr, "pagectl: %s: %s\n", device ? device : PAGECTL_DEVICE,
 			pagectl_strerror(ret));
+	return ret;
+}
+
+int cli_page_size(struct pagectl *pc, unsigned int *page_size)
+{
+	PAGECTL_ARG(pagectl_info, info);
+	int ret = pagectl_get_info(pc, &info);
+
+	/* Page counts and cursors are in it: 0 would divide by zero. */
+	if (!ret && (!info.page_size || (info.page_size & (info.page_size - 1))))
+		ret = -EPROTO;
+	if (ret < 0)
+		fprintf(stderr, "pagectl: page size: %s\n", pagectl_strerror(ret));
+	else
+		*page_size = info.page_size;
 	return ret;
 }
 

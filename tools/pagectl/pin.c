@@ -177,7 +177,8 @@ static const char *kind(const struct pin_opts *o)
 
 /* Describe the pin in batches; prints frames and counts pages per node. */
 static int show_frames(struct pagectl *pc, const struct pagectl_pin *pin,
-		       const struct pin_opts *o, unsigned long *per_node)
+		       const struct pin_opts *o, unsigned int page_size,
+		       unsigned long *per_node)
 {
 	PAGECTL_ARG(pagectl_pin_describe, d, .handle = pin->handle);
 	struct pagectl_frame frames[BATCH];
@@ -192,7 +193,7 @@ static int show_frames(struct pagectl *pc, const struct pagectl_pin *pin,
 			return n;
 		for (i = 0; i < n; i++) {
 			const struct pagectl_frame *f = &frames[i];
-			unsigned long long off = (d.cursor + i) * (unsigned long long)getpagesize();
+			unsigned long long off = (d.cursor + i) * (unsigned long long)page_size;
 
 			if (f->nid < MAX_NODES)
 				per_node[f->nid]++;
@@ -282,6 +283,7 @@ int cmd_pin(int argc, char **argv)
 	struct pin_opts o = { 0 };
 	struct pagectl *pc;
 	const char *sep = "";
+	unsigned int page_size;
 	int ret, i;
 	void *buf;
 
@@ -294,6 +296,10 @@ int cmd_pin(int argc, char **argv)
 	}
 	if (cli_open_device(&pc) < 0)
 		return EXIT_FAILURE;
+	if (cli_page_size(pc, &page_size) < 0) {
+		pagectl_close(pc);
+		return EXIT_FAILURE;
+	}
 
 	pin.addr = (unsigned long)buf;
 	pin.length = o.size;
@@ -324,7 +330,7 @@ int cmd_pin(int argc, char **argv)
 		else if (o.frames)
 			printf("frames:\n  %-12s %-12s %-5s %-6s %-8s %s\n", "offset", "pfn",
 			       "node", "kB", "refcount", "flags");
-		ret = show_frames(pc, &pin, &o, per_node);
+		ret = show_frames(pc, &pin, &o, page_size, per_node);
 	}
 	if (!ret) {
 		printf(o.json ? "], \"nodes\": {" : "pages per node:");

@@ -18,7 +18,8 @@
 #include "cli.h"
 
 #define BATCH 4096
-#define ENTRIES_PER_TABLE 512
+/* Bytes of a page-table entry: a table of them fills one page. */
+#define ENTRY_BYTES 8
 
 #define WALK_JSON "{\"addr\": %llu, \"pid\": %d, \"pfns\": %s, \"leaf_level\": \"%s\", \"leaf_kind\": \"%s\", \"leaf_size\": %llu, \"leaf_addr\": %llu, \"pfn\": %llu"
 #define LEVEL_JSON "%s{\"level\": \"%s\", \"kind\": \"%s\", \"shift\": %u, \"raw\": %llu, \"pfn\": %llu, \"bits\": ["
@@ -332,10 +333,11 @@ static const char *walk_error(int err)
 	}
 }
 
-static void print_entry_text(const struct pagectl_walk *w, int i, int depth)
+static void print_entry_text(const struct pagectl_walk *w, int i, int depth,
+			     unsigned int page_size)
 {
 	const struct pagectl_walk_level *l = &w->level[i];
-	unsigned long long idx = (w->addr >> l->shift) % ENTRIES_PER_TABLE;
+	unsigned long long idx = (w->addr >> l->shift) % (page_size / ENTRY_BYTES);
 	int privileged = w->out_flags & PAGECTL_OUT_PFNS;
 	char size[32];
 
@@ -363,7 +365,7 @@ static void print_entry_text(const struct pagectl_walk *w, int i, int depth)
 	printf("\n");
 }
 
-static void print_walk_text(const struct pagectl_walk *w, pid_t pid)
+static void print_walk_text(const struct pagectl_walk *w, pid_t pid, unsigned int page_size)
 {
 	const struct pagectl_walk_vma *v = &w->vma;
 	int i, depth = 0;
@@ -391,7 +393,7 @@ static void print_walk_text(const struct pagectl_walk *w, pid_t pid)
 	printf("\n");
 
 	for (i = 0; i <= (int)w->leaf_level && i < PAGECTL_NR_LEVELS; i++) {
-		print_entry_text(w, i, depth);
+		print_entry_text(w, i, depth, page_size);
 		if (w->level[i].kind != PAGECTL_ENTRY_FOLDED)
 			depth++;
 	}
@@ -458,6 +460,7 @@ int cmd_walk(int argc, char **argv)
 	struct walk_opts o = { 0 };
 	struct pagectl_walk w;
 	unsigned long long addr;
+	unsigned int page_size;
 	struct pagectl *pc;
 	int ret;
 
@@ -474,6 +477,10 @@ int cmd_walk(int argc, char **argv)
 	}
 	if (cli_open_device(&pc) < 0)
 		return EXIT_FAILURE;
+	if (cli_page_size(pc, &page_size) < 0) {
+		pagectl_close(pc);
+		return EXIT_FAILURE;
+	}
 	memset(&w, 0, sizeof(w));
 	w.size = sizeof(w);
 	w.addr = addr;
@@ -491,11 +498,11 @@ int cmd_walk(int argc, char **argv)
 	if (o.json)
 		print_walk_json(&w, o.pid);
 	else
-		print_walk_text(&w, o.pid);
+		print_walk_text(&w, o.pid, page_size);
 	return EXIT_SUCCESS;
 }
 
-/* What the page tables hold for one mapping, in pages. */
+/* What the page tables hold for one mapping, in bytes. */
 struct maps_sum {
 	unsigned long long present, swap, zero, huge, pinned, other;
 };
@@ -529,23 +536,24 @@ static int sum_vma(struct pagectl *pc, pid_t pid, const struct maps_line *m,
 			const struct pagectl_walk_rec *r = &recs[i];
 			unsigned long long first = r->addr < m->start ? m->start : r->addr;
 			unsigned long long last = r->addr + (1ULL << r->shift);
-			unsigned long long pages;
+			unsigned long long bytes;
 
 			if (last > m->end)
 				last = m->end;
-			pages = (last - first) / 4096;
+			bytes = last - first;
 			if (r->kind == PAGECTL_ENTRY_LEAF) {
-				s->present += pages;
+				s->present += bytes;
 				if (r->page_flags & PAGECTL_PAGE_ZERO)
-					s->zero += pages;
-				if (r->shift > 12)
-					s->huge += pages;
+					s->zero += bytes;
+				/* A leaf above the PTE level maps a huge page. */
+				if (r->level < PAGECTL_LEVEL_PTE)
+					s->huge += bytes;
 				if (r->page_flags & PAGECTL_PAGE_MAYBE_DMA_PINNED)
-					s->pinned += pages;
+					s->pinned += bytes;
 			} else if (r->kind == PAGECTL_ENTRY_SWAP) {
-				s->swap += pages;
+				s->swap += bytes;
 			} else {
-				s->other += pages;
+				s->other += bytes;
 			}
 		}
 		start = wr.next;
@@ -605,13 +613,13 @@ int cmd_maps(int argc, char **argv)
 			       sep, m.start, m.end, m.perms);
 			for (const char *p = m.name; *p; p++)
 				printf(*p == '"' || *p == '\\' ? "\\%c" : "%c", *p);
-			printf(MAPS_JSON, s.present * 4, s.swap * 4, s.zero * 4, s.huge * 4,
-			       s.pinned * 4, s.other * 4);
+			printf(MAPS_JSON, s.present >> 10, s.swap >> 10, s.zero >> 10,
+			       s.huge >> 10, s.pinned >> 10, s.other >> 10);
 			sep = ", ";
 		} else {
 			printf("%012llx-%012llx %4s %9llu %9llu %9llu %9llu %9llu %9llu  %s\n",
-			       m.start, m.end, m.perms, (m.end - m.start) >> 10, s.present * 4,
-			       s.swap * 4, s.zero * 4, s.huge * 4, s.pinned * 4, m.name);
+			       m.start, m.end, m.perms, (m.end - m.start) >> 10, s.present >> 10,
+			       s.swap >> 10, s.zero >> 10, s.huge >> 10, s.pinned >> 10, m.name);
 		}
 	}
 	if (o.json)

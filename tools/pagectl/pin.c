@@ -18,15 +18,9 @@
 #define MAX_NODES 64
 #define BATCH 512
 
-#define FRAME_JSON "%s{\"offset\": %llu, \"pfn\": %llu, \"nid\": %u, \"size_shift\": %u, \"flags\": %u, \"refcount\": %u}"
-#define EXTENT_JSON "%s{\"offset\": %llu, \"length\": %llu, \"pfn\": %llu, \"nid\": %u}"
-#define TIMER_JSON ", \"timer\": {\"ms\": %lu, \"before\": %llu, \"after\": %llu, \"ticks\": %llu}"
-#define TIMER_TEXT "kernel timer: counter %llu -> %llu in %lu ms, read with no system call (%llu ticks)\n"
-#define PIN_JSON "{\"handle\": %llu, \"start\": %llu, \"npages\": %llu, \"kind\": \"%s\", \"write\": %s, \"vmpin_kb\": %ld, \"extents\": ["
-
 struct pin_opts {
 	unsigned long long size;
-	int thp, hugetlb, shmem, write, frames, json;
+	int thp, hugetlb, shmem, write, frames;
 	unsigned long timer_ms;
 };
 
@@ -47,7 +41,7 @@ static void pin_usage(FILE *out)
 		"  -f, --frames      list every page, not only the extents\n"
 		"      --timer MS    have the kernel count in the first 8 bytes every\n"
 		"                    millisecond for MS ms (implies --write)\n"
-		"      --json        print one JSON object\n");
+		"  -j, --json        print one JSON object\n");
 }
 
 static int pin_parse(int argc, char **argv, struct pin_opts *o)
@@ -69,7 +63,7 @@ static int pin_parse(int argc, char **argv, struct pin_opts *o)
 
 	o->size = 1 << 20;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:wfh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:wfjh", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			if (cli_parse_size(optarg, &o->size) || !o->size) {
@@ -100,14 +94,12 @@ static int pin_parse(int argc, char **argv, struct pin_opts *o)
 			}
 			o->write = 1;
 			break;
-		case 'j':
-			o->json = 1;
-			break;
 		case 'h':
 			pin_usage(stdout);
 			exit(EXIT_SUCCESS);
 		default:
-			return -1;
+			if (!output_option(c))
+				return -1;
 		}
 	}
 	if (optind != argc) {
@@ -175,7 +167,45 @@ static const char *kind(const struct pin_opts *o)
 	return o->thp ? "anon-thp" : "anon";
 }
 
-/* Describe the pin in batches; prints frames and counts pages per node. */
+/* The pin's first lines, then the heading of its extents. */
+static void print_pin(const struct pagectl_pin *pin, const struct pin_opts *o)
+{
+	long kb = vmpin_kb();
+
+	print_uint(PRINT_ANY, "npages", "pinned %llu pages", pin->npages);
+	print_0xhex(PRINT_ANY, "start", " at %#llx", pin->start);
+	print_uint(PRINT_ANY, "handle", ": handle %llu", pin->handle);
+	print_string(PRINT_ANY, "kind", ", %s", kind(o));
+	print_bool(PRINT_JSON, "write", NULL, o->write);
+	print_fp(", %s\n", o->write ? "write" : "read");
+	if (kb >= 0) {
+		print_kib(PRINT_ANY, "vmpin", "VmPin: %llu", (unsigned long long)kb << 10);
+		print_fp(output_bytes() ? " bytes\n" : " kB\n");
+	}
+	print_fp("extents (frames are 0 without CAP_SYS_ADMIN):\n");
+	print_fp("  %-12s %-12s %-12s %s\n", "offset", "length", "pfn", "node");
+}
+
+/* How many of the pages are on each node. */
+static void print_nodes(const unsigned long *per_node)
+{
+	int i, n = 0;
+
+	print_fp("pages per node:");
+	open_json_array("nodes");
+	for (i = 0; i < MAX_NODES; i++) {
+		if (!per_node[i])
+			continue;
+		open_json_object(NULL);
+		print_uint(PRINT_ANY, "node", n++ ? ", node%llu" : " node%llu", i);
+		print_uint(PRINT_ANY, "pages", " %llu", per_node[i]);
+		close_json_object();
+	}
+	close_json_array();
+	print_fp("\n");
+}
+
+/* Describe the pin in batches; prints frames with -f and counts pages per node. */
 static int show_frames(struct pagectl *pc, const struct pagectl_pin *pin,
 		       const struct pin_opts *o, unsigned int page_size,
 		       unsigned long *per_node)
@@ -184,6 +214,12 @@ static int show_frames(struct pagectl *pc, const struct pagectl_pin *pin,
 	struct pagectl_frame frames[BATCH];
 	int n, i;
 
+	if (o->frames) {
+		print_fp("frames:\n  %-12s %-12s %-5s %-*s %-8s %s\n", "offset", "pfn", "node",
+			 output_bytes() ? 11 : 6, output_bytes() ? "bytes" : "kB",
+			 "refcount", "flags");
+		open_json_array("frames");
+	}
 	do {
 		d.records = (unsigned long)frames;
 		d.record_size = sizeof(frames[0]);
@@ -199,22 +235,24 @@ static int show_frames(struct pagectl *pc, const struct pagectl_pin *pin,
 				per_node[f->nid]++;
 			if (!o->frames)
 				continue;
-			if (o->json)
-				printf(FRAME_JSON, d.cursor + i ? ", " : "", off,
-				       (unsigned long long)f->pfn, f->nid, f->size_shift,
-				       f->flags, f->refcount);
-			else
-				printf("  %#-12llx %#-12llx %-5u %-6u %-8u %#x\n", off,
-				       (unsigned long long)f->pfn, f->nid,
-				       1u << (f->size_shift - 10), f->refcount, f->flags);
+			open_json_object(NULL);
+			print_uint(PRINT_ANY, "offset", "  %#-12llx", off);
+			print_0xhex(PRINT_ANY, "pfn", " %#-12llx", f->pfn);
+			print_uint(PRINT_ANY, "node", " %-5llu", f->nid);
+			print_kib(PRINT_ANY, "size", output_bytes() ? " %-11llu" : " %-6llu",
+				  1ULL << f->size_shift);
+			print_uint(PRINT_ANY, "refcount", " %-8llu", f->refcount);
+			print_0xhex(PRINT_ANY, "flags", " %#llx\n", f->flags);
+			close_json_object();
 		}
 		d.cursor = d.next_cursor;
 	} while (d.cursor < d.npages);
+	if (o->frames)
+		close_json_array();
 	return 0;
 }
 
-static int show_extents(struct pagectl *pc, const struct pagectl_pin *pin,
-			const struct pin_opts *o)
+static int show_extents(struct pagectl *pc, const struct pagectl_pin *pin)
 {
 	struct pagectl_extent x[BATCH];
 	struct pagectl_pin_describe d = {
@@ -222,8 +260,9 @@ static int show_extents(struct pagectl *pc, const struct pagectl_pin *pin,
 		.handle = pin->handle,
 		.flags = PAGECTL_DESCRIBE_EXTENTS,
 	};
-	int n, i, first = 1;
+	int n, i;
 
+	open_json_array("extents");
 	do {
 		d.records = (unsigned long)x;
 		d.record_size = sizeof(x[0]);
@@ -231,20 +270,17 @@ static int show_extents(struct pagectl *pc, const struct pagectl_pin *pin,
 		n = pagectl_pin_describe(pc, &d);
 		if (n < 0)
 			return n;
-		for (i = 0; i < n; i++, first = 0) {
-			if (o->json)
-				printf(EXTENT_JSON, first ? "" : ", ",
-				       (unsigned long long)x[i].offset,
-				       (unsigned long long)x[i].length,
-				       (unsigned long long)x[i].pfn, x[i].nid);
-			else
-				printf("  %#-12llx %#-12llx %#-12llx %u\n",
-				       (unsigned long long)x[i].offset,
-				       (unsigned long long)x[i].length,
-				       (unsigned long long)x[i].pfn, x[i].nid);
+		for (i = 0; i < n; i++) {
+			open_json_object(NULL);
+			print_uint(PRINT_ANY, "offset", "  %#-12llx", x[i].offset);
+			print_uint(PRINT_ANY, "length", " %#-12llx", x[i].length);
+			print_0xhex(PRINT_ANY, "pfn", " %#-12llx", x[i].pfn);
+			print_uint(PRINT_ANY, "node", " %llu\n", x[i].nid);
+			close_json_object();
 		}
 		d.cursor = d.next_cursor;
 	} while (d.cursor < d.npages);
+	close_json_array();
 	return 0;
 }
 
@@ -267,12 +303,12 @@ static int show_timer(struct pagectl *pc, const struct pagectl_pin *pin,
 	ret = pagectl_timer_disarm(pc, pin->handle, &ticks);
 	if (ret < 0)
 		return ret;
-	if (o->json)
-		printf(TIMER_JSON, o->timer_ms, (unsigned long long)before,
-		       (unsigned long long)after, (unsigned long long)ticks);
-	else
-		printf(TIMER_TEXT, (unsigned long long)before, (unsigned long long)after,
-		       o->timer_ms, (unsigned long long)ticks);
+	open_json_object("timer");
+	print_uint(PRINT_ANY, "before", "kernel timer: counter %llu", before);
+	print_uint(PRINT_ANY, "after", " -> %llu", after);
+	print_uint(PRINT_ANY, "ms", " in %llu ms, read with no system call", o->timer_ms);
+	print_uint(PRINT_ANY, "ticks", " (%llu ticks)\n", ticks);
+	close_json_object();
 	return 0;
 }
 
@@ -282,9 +318,8 @@ int cmd_pin(int argc, char **argv)
 	unsigned long per_node[MAX_NODES] = { 0 };
 	struct pin_opts o = { 0 };
 	struct pagectl *pc;
-	const char *sep = "";
 	unsigned int page_size;
-	int ret, i;
+	int ret, out_err;
 	void *buf;
 
 	if (pin_parse(argc, argv, &o))
@@ -311,43 +346,19 @@ int cmd_pin(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 
-	if (o.json) {
-		printf(PIN_JSON, (unsigned long long)pin.handle, (unsigned long long)pin.start,
-		       (unsigned long long)pin.npages, kind(&o), o.write ? "true" : "false",
-		       vmpin_kb());
-	} else {
-		printf("pinned %llu pages at %#llx: handle %llu, %s, %s\n",
-		       (unsigned long long)pin.npages, (unsigned long long)pin.start,
-		       (unsigned long long)pin.handle, kind(&o), o.write ? "write" : "read");
-		printf("VmPin: %ld kB\n", vmpin_kb());
-		printf("extents (frames are 0 without CAP_SYS_ADMIN):\n");
-		printf("  %-12s %-12s %-12s %s\n", "offset", "length", "pfn", "node");
-	}
-	ret = show_extents(pc, &pin, &o);
-	if (!ret) {
-		if (o.json)
-			printf("], \"frames\": [");
-		else if (o.frames)
-			printf("frames:\n  %-12s %-12s %-5s %-6s %-8s %s\n", "offset", "pfn",
-			       "node", "kB", "refcount", "flags");
+	/* A failure half-way leaves the output so far, closed by output_end(). */
+	output_begin();
+	print_pin(&pin, &o);
+	ret = show_extents(pc, &pin);
+	if (!ret)
 		ret = show_frames(pc, &pin, &o, page_size, per_node);
-	}
-	if (!ret) {
-		printf(o.json ? "], \"nodes\": {" : "pages per node:");
-		for (i = 0; i < MAX_NODES; i++) {
-			if (!per_node[i])
-				continue;
-			printf(o.json ? "%s\"%d\": %lu" : "%s node%d %lu", sep, i, per_node[i]);
-			sep = o.json ? ", " : ",";
-		}
-		printf(o.json ? "}" : "\n");
-	}
+	if (!ret)
+		print_nodes(per_node);
 	if (!ret && o.timer_ms)
 		ret = show_timer(pc, &pin, buf, &o);
-	if (o.json)
-		printf("}\n");
+	out_err = output_end();
 	if (ret < 0)
 		fprintf(stderr, "pagectl pin: %s\n", pagectl_strerror(ret));
 	pagectl_close(pc);
-	return ret < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ret < 0 || out_err ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -21,10 +21,6 @@
 /* Bytes of a page-table entry: a table of them fills one page. */
 #define ENTRY_BYTES 8
 
-#define WALK_JSON "{\"addr\": %llu, \"pid\": %d, \"pfns\": %s, \"leaf_level\": \"%s\", \"leaf_kind\": \"%s\", \"leaf_size\": %llu, \"leaf_addr\": %llu, \"pfn\": %llu"
-#define LEVEL_JSON "%s{\"level\": \"%s\", \"kind\": \"%s\", \"shift\": %u, \"raw\": %llu, \"pfn\": %llu, \"bits\": ["
-#define PAGE_JSON "], \"page\": {\"valid\": %s, \"refcount\": %u, \"mapcount\": %u, \"pincount\": %u, \"order\": %u, \"nid\": %u, \"zone\": \"%s\", \"flags\": ["
-#define VMA_JSON "]}, \"vma\": {\"start\": %llu, \"end\": %llu, \"backing\": \"%s\", \"prot\": \"%c%c%c\", \"ino\": %llu, \"dev\": \"%u:%u\", \"file_offset\": %llu, \"flags\": ["
 #define MAPS_JSON "\", \"present_kb\": %llu, \"swap_kb\": %llu, \"zero_kb\": %llu, \"huge_kb\": %llu, \"pinned_kb\": %llu, \"other_kb\": %llu}"
 
 static const char *const level_names[PAGECTL_NR_LEVELS] = {
@@ -142,7 +138,6 @@ static const struct bit_name vma_bits[] = {
 
 struct walk_opts {
 	pid_t pid;
-	int json;
 };
 
 static const char *name_of(const char *const *names, size_t n, unsigned int v)
@@ -150,29 +145,18 @@ static const char *name_of(const char *const *names, size_t n, unsigned int v)
 	return v < n && names[v] ? names[v] : "?";
 }
 
-/* The names of the set bits, separated by @sep, as text or JSON strings. */
+/* The names of the set bits: in text separated by spaces, in JSON an array @key. */
 static void print_bits(const struct bit_name *names, size_t n, unsigned long long bits,
-		       const char *sep, int json)
+		       const char *key)
 {
-	const char *s = "";
+	unsigned int shown = 0;
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		if (!(bits & names[i].bit))
-			continue;
-		printf(json ? "%s\"%s\"" : "%s%s", s, names[i].name);
-		s = sep;
-	}
-}
-
-static void size_text(unsigned long long bytes, char *buf, size_t len)
-{
-	if (bytes >= 1ULL << 30 && !(bytes & ((1ULL << 30) - 1)))
-		snprintf(buf, len, "%llu GiB", bytes >> 30);
-	else if (bytes >= 1ULL << 20 && !(bytes & ((1ULL << 20) - 1)))
-		snprintf(buf, len, "%llu MiB", bytes >> 20);
-	else
-		snprintf(buf, len, "%llu KiB", bytes >> 10);
+	open_json_array(key);
+	for (i = 0; i < n; i++)
+		if (bits & names[i].bit)
+			print_string(PRINT_ANY, NULL, shown++ ? " %s" : "%s", names[i].name);
+	close_json_array();
 }
 
 /* A maps line of @pid: "start-end perms offset dev inode name". */
@@ -295,7 +279,7 @@ static int walk_parse(int argc, char **argv, struct walk_opts *o,
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:jh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			errno = 0;
@@ -306,14 +290,12 @@ static int walk_parse(int argc, char **argv, struct walk_opts *o,
 			}
 			o->pid = (pid_t)v;
 			break;
-		case 'j':
-			o->json = 1;
-			break;
 		case 'h':
 			usage(stdout);
 			exit(EXIT_SUCCESS);
 		default:
-			return -1;
+			if (!output_option(c))
+				return -1;
 		}
 	}
 	return 0;
@@ -333,126 +315,137 @@ static const char *walk_error(int err)
 	}
 }
 
-static void print_entry_text(const struct pagectl_walk *w, int i, int depth,
-			     unsigned int page_size)
+/* One level's entry: a line of the tree, an object of "levels". */
+static void print_entry(const struct pagectl_walk *w, int i, int depth,
+			unsigned int page_size)
 {
 	const struct pagectl_walk_level *l = &w->level[i];
 	unsigned long long idx = (w->addr >> l->shift) % (page_size / ENTRY_BYTES);
 	int privileged = w->out_flags & PAGECTL_OUT_PFNS;
-	char size[32];
 
-	printf("%*s%s%s", depth * 3, "", depth ? "└─ " : "", level_names[i]);
+	print_fp("%*s%s", depth * 3, "", depth ? "└─ " : "");
+	print_string(PRINT_ANY, "level", "%s", level_names[i]);
+	print_uint(PRINT_JSON, "shift", NULL, l->shift);
 	if (l->kind == PAGECTL_ENTRY_FOLDED) {
-		printf("        (folded into the pgd: 4-level paging)\n");
+		print_string(PRINT_JSON, "kind", NULL, kind_names[l->kind]);
+		print_fp("        (folded into the pgd: 4-level paging)\n");
 		return;
 	}
-	printf("[%3llu] ", idx);
+	print_uint(PRINT_ANY, "index", "[%3llu] ", idx);
 	if (privileged)
-		printf("%016llx ", (unsigned long long)l->raw);
-	printf("%-10s", name_of(kind_names, ARRAY_SIZE(kind_names), l->kind));
-	if (l->kind == PAGECTL_ENTRY_LEAF || (int)w->leaf_level == i) {
-		size_text(1ULL << l->shift, size, sizeof(size));
-		printf(" %s", size);
-	}
-	if (l->bits) {
-		printf(" ");
-		print_bits(pte_bits, ARRAY_SIZE(pte_bits), l->bits, " ", 0);
-	}
+		print_0xhex(PRINT_ANY, "raw", "%016llx ", l->raw);
+	print_string(PRINT_ANY, "kind", "%-10s",
+		     name_of(kind_names, ARRAY_SIZE(kind_names), l->kind));
+	if (l->kind == PAGECTL_ENTRY_LEAF || (int)w->leaf_level == i)
+		print_size(PRINT_ANY, "size", " %s", 1ULL << l->shift);
+	if (l->bits)
+		print_fp(" ");
+	print_bits(pte_bits, ARRAY_SIZE(pte_bits), l->bits, "bits");
 	if (privileged && l->pfn)
-		printf(" pfn %#llx", (unsigned long long)l->pfn);
-	if (l->kind == PAGECTL_ENTRY_SWAP)
-		printf(" type %u offset %#llx", w->swap_type, (unsigned long long)w->swap_offset);
-	printf("\n");
+		print_0xhex(PRINT_ANY, "pfn", " pfn %#llx", l->pfn);
+	if (l->kind == PAGECTL_ENTRY_SWAP) {
+		print_uint(PRINT_ANY, "swap_type", " type %llu", w->swap_type);
+		print_0xhex(PRINT_ANY, "swap_offset", " offset %#llx", w->swap_offset);
+	}
+	print_fp("\n");
 }
 
-static void print_walk_text(const struct pagectl_walk *w, pid_t pid, unsigned int page_size)
+/* The VMA's line, or the hole's; returns false for a hole. */
+static bool print_vma(const struct pagectl_walk_vma *v)
 {
-	const struct pagectl_walk_vma *v = &w->vma;
-	int i, depth = 0;
+	char prot[4], dev[24];
 
-	printf("address %#llx in %s %d\n", (unsigned long long)w->addr,
-	       pid ? "pid" : "pagectl, pid", pid ? (int)pid : (int)getpid());
+	open_json_object("vma");
 	if (v->backing == PAGECTL_BACKING_NONE) {
-		printf("no mapping: a hole from %#llx to %#llx; no page table is read there\n",
-		       (unsigned long long)v->start, (unsigned long long)v->end);
+		print_string(PRINT_JSON, "backing", NULL, backing_names[v->backing]);
+		print_0xhex(PRINT_ANY, "start", "no mapping: a hole from %#llx", v->start);
+		print_0xhex(PRINT_ANY, "end", " to %#llx; no page table is read there\n", v->end);
+		close_json_object();
+		return false;
+	}
+	snprintf(prot, sizeof(prot), "%c%c%c", v->prot & PAGECTL_PROT_READ ? 'r' : '-',
+		 v->prot & PAGECTL_PROT_WRITE ? 'w' : '-', v->prot & PAGECTL_PROT_EXEC ? 'x' : '-');
+	print_0xhex(PRINT_ANY, "start", "vma %#llx", v->start);
+	print_0xhex(PRINT_ANY, "end", "-%#llx", v->end);
+	print_string(PRINT_ANY, "prot", " %s", prot);
+	print_string(PRINT_ANY, "backing", " %s",
+		     name_of(backing_names, ARRAY_SIZE(backing_names), v->backing));
+	if (v->ino) {
+		snprintf(dev, sizeof(dev), "%u:%u", v->dev_major, v->dev_minor);
+		print_string(PRINT_ANY, "dev", " dev %s", dev);
+		print_uint(PRINT_ANY, "ino", " ino %llu", v->ino);
+		print_0xhex(PRINT_ANY, "file_offset", " offset %#llx", v->file_offset);
+	}
+	if (v->flags)
+		print_fp(" [");
+	print_bits(vma_bits, ARRAY_SIZE(vma_bits), v->flags, "flags");
+	if (v->flags)
+		print_fp("]");
+	print_fp("\n");
+	close_json_object();
+	return true;
+}
+
+/* The page behind a present leaf, below the tree at @depth. */
+static void print_page(const struct pagectl_walk *w, int depth)
+{
+	const struct pagectl_walk_page *pg = &w->page;
+
+	if (!(pg->flags & PAGECTL_PAGE_VALID)) {
+		if (w->leaf_kind == PAGECTL_ENTRY_LEAF)
+			print_fp("%*s%s\n", depth * 3, "",
+				 "no struct page (a special or device mapping)");
+		else if (w->leaf_kind == PAGECTL_ENTRY_NONE)
+			print_fp("%*s%s\n", depth * 3, "",
+				 "nothing mapped: the first access will fault");
 		return;
 	}
-	printf("vma %#llx-%#llx %c%c%c %s", (unsigned long long)v->start,
-	       (unsigned long long)v->end,
-	       v->prot & PAGECTL_PROT_READ ? 'r' : '-', v->prot & PAGECTL_PROT_WRITE ? 'w' : '-',
-	       v->prot & PAGECTL_PROT_EXEC ? 'x' : '-',
-	       name_of(backing_names, ARRAY_SIZE(backing_names), v->backing));
-	if (v->ino)
-		printf(" dev %u:%u ino %llu offset %#llx", v->dev_major, v->dev_minor,
-		       (unsigned long long)v->ino, (unsigned long long)v->file_offset);
-	if (v->flags) {
-		printf(" [");
-		print_bits(vma_bits, ARRAY_SIZE(vma_bits), v->flags, " ", 0);
-		printf("]");
+	open_json_object("page");
+	print_fp("%*spage:", depth * 3, "");
+	if (w->out_flags & PAGECTL_OUT_PFNS)
+		print_0xhex(PRINT_ANY, "pfn", " pfn %#llx", w->pfn);
+	print_uint(PRINT_ANY, "node", " node %llu", pg->nid);
+	print_string(PRINT_ANY, "zone", " zone %s",
+		     name_of(zone_names, ARRAY_SIZE(zone_names), pg->zone));
+	if (!(pg->flags & PAGECTL_PAGE_ZERO)) {
+		print_uint(PRINT_ANY, "refcount", " refcount %llu", pg->refcount);
+		print_uint(PRINT_ANY, "mapcount", " mapcount %llu", pg->mapcount);
+		print_uint(PRINT_ANY, "order", " order %llu", pg->order);
 	}
-	printf("\n");
+	if (pg->pincount)
+		print_uint(PRINT_ANY, "pincount", " pincount %llu", pg->pincount);
+	print_fp(" ");
+	print_bits(page_bits, ARRAY_SIZE(page_bits), pg->flags, "flags");
+	print_fp("\n");
+	close_json_object();
+}
 
+static void print_walk(const struct pagectl_walk *w, pid_t pid, unsigned int page_size)
+{
+	int i, depth = 0;
+
+	print_0xhex(PRINT_ANY, "addr", "address %#llx", w->addr);
+	print_fp(" in %s", pid ? "pid" : "pagectl, pid");
+	print_int(PRINT_ANY, "pid", " %lld\n", pid ? pid : getpid());
+	print_bool(PRINT_JSON, "pfns", NULL, w->out_flags & PAGECTL_OUT_PFNS);
+	if (!print_vma(&w->vma))
+		return;
+	print_string(PRINT_JSON, "leaf_level", NULL,
+		     level_names[w->leaf_level % PAGECTL_NR_LEVELS]);
+	print_string(PRINT_JSON, "leaf_kind", NULL,
+		     name_of(kind_names, ARRAY_SIZE(kind_names), w->leaf_kind));
+	print_size(PRINT_JSON, "leaf_size", NULL, w->leaf_size);
+	print_0xhex(PRINT_JSON, "leaf_addr", NULL, w->leaf_addr);
+	open_json_array("levels");
 	for (i = 0; i <= (int)w->leaf_level && i < PAGECTL_NR_LEVELS; i++) {
-		print_entry_text(w, i, depth, page_size);
+		open_json_object(NULL);
+		print_entry(w, i, depth, page_size);
+		close_json_object();
 		if (w->level[i].kind != PAGECTL_ENTRY_FOLDED)
 			depth++;
 	}
-	if (w->page.flags & PAGECTL_PAGE_VALID) {
-		printf("%*spage:", depth * 3, "");
-		if (w->out_flags & PAGECTL_OUT_PFNS)
-			printf(" pfn %#llx", (unsigned long long)w->pfn);
-		printf(" node %u zone %s", w->page.nid,
-		       name_of(zone_names, ARRAY_SIZE(zone_names), w->page.zone));
-		if (!(w->page.flags & PAGECTL_PAGE_ZERO))
-			printf(" refcount %u mapcount %u order %u", w->page.refcount,
-			       w->page.mapcount, w->page.order);
-		if (w->page.pincount)
-			printf(" pincount %u", w->page.pincount);
-		printf(" ");
-		print_bits(page_bits, ARRAY_SIZE(page_bits), w->page.flags, " ", 0);
-		printf("\n");
-	} else if (w->leaf_kind == PAGECTL_ENTRY_LEAF) {
-		printf("%*sno struct page (a special or device mapping)\n", depth * 3, "");
-	} else if (w->leaf_kind == PAGECTL_ENTRY_NONE) {
-		printf("%*snothing mapped: the first access will fault\n", depth * 3, "");
-	}
-}
-
-static void print_walk_json(const struct pagectl_walk *w, pid_t pid)
-{
-	const struct pagectl_walk_vma *v = &w->vma;
-	int i;
-
-	printf(WALK_JSON, (unsigned long long)w->addr, pid ? (int)pid : (int)getpid(),
-	       w->out_flags & PAGECTL_OUT_PFNS ? "true" : "false",
-	       level_names[w->leaf_level % PAGECTL_NR_LEVELS],
-	       name_of(kind_names, ARRAY_SIZE(kind_names), w->leaf_kind),
-	       (unsigned long long)w->leaf_size, (unsigned long long)w->leaf_addr,
-	       (unsigned long long)w->pfn);
-	if (w->leaf_kind == PAGECTL_ENTRY_SWAP)
-		printf(", \"swap_type\": %u, \"swap_offset\": %llu", w->swap_type,
-		       (unsigned long long)w->swap_offset);
-	printf(", \"levels\": [");
-	for (i = 0; i < PAGECTL_NR_LEVELS; i++) {
-		const struct pagectl_walk_level *l = &w->level[i];
-
-		printf(LEVEL_JSON, i ? ", " : "", level_names[i],
-		       name_of(kind_names, ARRAY_SIZE(kind_names), l->kind), l->shift,
-		       (unsigned long long)l->raw, (unsigned long long)l->pfn);
-		print_bits(pte_bits, ARRAY_SIZE(pte_bits), l->bits, ", ", 1);
-		printf("]}");
-	}
-	printf(PAGE_JSON, w->page.flags & PAGECTL_PAGE_VALID ? "true" : "false", w->page.refcount,
-	       w->page.mapcount, w->page.pincount, w->page.order, w->page.nid,
-	       name_of(zone_names, ARRAY_SIZE(zone_names), w->page.zone));
-	print_bits(page_bits, ARRAY_SIZE(page_bits), w->page.flags, ", ", 1);
-	printf(VMA_JSON, (unsigned long long)v->start, (unsigned long long)v->end,
-	       name_of(backing_names, ARRAY_SIZE(backing_names), v->backing),
-	       v->prot & PAGECTL_PROT_READ ? 'r' : '-', v->prot & PAGECTL_PROT_WRITE ? 'w' : '-',
-	       v->prot & PAGECTL_PROT_EXEC ? 'x' : '-', (unsigned long long)v->ino,
-	       v->dev_major, v->dev_minor, (unsigned long long)v->file_offset);
-	print_bits(vma_bits, ARRAY_SIZE(vma_bits), v->flags, ", ", 1);
-	printf("]}}\n");
+	close_json_array();
+	print_page(w, depth);
 }
 
 int cmd_walk(int argc, char **argv)
@@ -495,11 +488,9 @@ int cmd_walk(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 	w.addr = addr;
-	if (o.json)
-		print_walk_json(&w, o.pid);
-	else
-		print_walk_text(&w, o.pid, page_size);
-	return EXIT_SUCCESS;
+	output_begin();
+	print_walk(&w, o.pid, page_size);
+	return output_end() ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
 /* What the page tables hold for one mapping, in bytes. */
@@ -588,7 +579,7 @@ int cmd_maps(int argc, char **argv)
 		fclose(f);
 		return EXIT_FAILURE;
 	}
-	if (o.json)
+	if (is_json_context())
 		printf("[");
 	else
 		printf("%-25s %4s %9s %9s %9s %9s %9s %9s  %s\n", "ADDRESS", "PERM", "SIZE",
@@ -608,7 +599,7 @@ int cmd_maps(int argc, char **argv)
 			ret = EXIT_FAILURE;
 			break;
 		}
-		if (o.json) {
+		if (is_json_context()) {
 			printf("%s{\"start\": %llu, \"end\": %llu, \"perms\": \"%s\", \"name\": \"",
 			       sep, m.start, m.end, m.perms);
 			for (const char *p = m.name; *p; p++)
@@ -622,7 +613,7 @@ int cmd_maps(int argc, char **argv)
 			       s.swap >> 10, s.zero >> 10, s.huge >> 10, s.pinned >> 10, m.name);
 		}
 	}
-	if (o.json)
+	if (is_json_context())
 		printf("]\n");
 	pagectl_close(pc);
 	free(recs);

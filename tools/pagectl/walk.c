@@ -21,8 +21,6 @@
 /* Bytes of a page-table entry: a table of them fills one page. */
 #define ENTRY_BYTES 8
 
-#define MAPS_JSON "\", \"present_kb\": %llu, \"swap_kb\": %llu, \"zero_kb\": %llu, \"huge_kb\": %llu, \"pinned_kb\": %llu, \"other_kb\": %llu}"
-
 static const char *const level_names[PAGECTL_NR_LEVELS] = {
 	"pgd", "p4d", "pud", "pmd", "pte",
 };
@@ -552,13 +550,41 @@ static int sum_vma(struct pagectl *pc, pid_t pid, const struct maps_line *m,
 	return 0;
 }
 
+/* The heading of the table; sizes are wider in bytes (-b) than in KiB. */
+static void print_maps_heading(void)
+{
+	int w = output_bytes() ? 12 : 9;
+
+	print_fp("%-25s %4s %*s %*s %*s %*s %*s %*s  %s\n", "ADDRESS", "PERM", w, "SIZE",
+		 w, "PRESENT", w, "SWAP", w, "ZERO", w, "HUGE", w, "PINNED", "MAPPING");
+}
+
+/* One mapping: a line of the table, an object of "mappings". */
+static void print_mapping(const struct maps_line *m, const struct maps_sum *s)
+{
+	const char *col = output_bytes() ? " %12llu" : " %9llu";
+
+	open_json_object(NULL);
+	print_0xhex(PRINT_ANY, "start", "%012llx", m->start);
+	print_0xhex(PRINT_ANY, "end", "-%012llx", m->end);
+	print_string(PRINT_ANY, "perms", " %4s", m->perms);
+	print_kib(PRINT_ANY, "size", col, m->end - m->start);
+	print_kib(PRINT_ANY, "present", col, s->present);
+	print_kib(PRINT_ANY, "swap", col, s->swap);
+	print_kib(PRINT_ANY, "zero", col, s->zero);
+	print_kib(PRINT_ANY, "huge", col, s->huge);
+	print_kib(PRINT_ANY, "pinned", col, s->pinned);
+	print_kib(PRINT_JSON, "other", NULL, s->other);
+	print_string(PRINT_ANY, "name", "  %s\n", m->name);
+	close_json_object();
+}
+
 int cmd_maps(int argc, char **argv)
 {
 	struct walk_opts o = { 0 };
 	struct pagectl_walk_rec *recs;
 	struct maps_line m;
 	struct pagectl *pc;
-	const char *sep = "";
 	int r, ret = EXIT_SUCCESS;
 	FILE *f;
 
@@ -579,11 +605,10 @@ int cmd_maps(int argc, char **argv)
 		fclose(f);
 		return EXIT_FAILURE;
 	}
-	if (is_json_context())
-		printf("[");
-	else
-		printf("%-25s %4s %9s %9s %9s %9s %9s %9s  %s\n", "ADDRESS", "PERM", "SIZE",
-		       "PRESENT", "SWAP", "ZERO", "HUGE", "PINNED", "MAPPING");
+	output_begin();
+	print_int(PRINT_JSON, "pid", NULL, o.pid ? o.pid : getpid());
+	print_maps_heading();
+	open_json_array("mappings");
 	while ((r = read_maps_line(f, &m)) != 0) {
 		struct maps_sum s;
 		int err;
@@ -599,22 +624,11 @@ int cmd_maps(int argc, char **argv)
 			ret = EXIT_FAILURE;
 			break;
 		}
-		if (is_json_context()) {
-			printf("%s{\"start\": %llu, \"end\": %llu, \"perms\": \"%s\", \"name\": \"",
-			       sep, m.start, m.end, m.perms);
-			for (const char *p = m.name; *p; p++)
-				printf(*p == '"' || *p == '\\' ? "\\%c" : "%c", *p);
-			printf(MAPS_JSON, s.present >> 10, s.swap >> 10, s.zero >> 10,
-			       s.huge >> 10, s.pinned >> 10, s.other >> 10);
-			sep = ", ";
-		} else {
-			printf("%012llx-%012llx %4s %9llu %9llu %9llu %9llu %9llu %9llu  %s\n",
-			       m.start, m.end, m.perms, (m.end - m.start) >> 10, s.present >> 10,
-			       s.swap >> 10, s.zero >> 10, s.huge >> 10, s.pinned >> 10, m.name);
-		}
+		print_mapping(&m, &s);
 	}
-	if (is_json_context())
-		printf("]\n");
+	close_json_array();
+	if (output_end())
+		ret = EXIT_FAILURE;
 	pagectl_close(pc);
 	free(recs);
 	fclose(f);

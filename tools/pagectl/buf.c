@@ -16,9 +16,6 @@
 
 #define MAX_EXTENTS 64
 
-#define BUF_JSON "{\"id\": %llu, \"kind\": \"%s\", \"length\": %llu, \"node\": %u, \"rdonly\": %s, \"dontcopy\": %s, \"mappings\": %u, \"pfns\": %s, \"extents\": ["
-#define EXTENT_JSON "%s{\"offset\": %llu, \"length\": %llu, \"pfn\": %llu, \"nid\": %u}"
-#define SHOW_JSON "%s{\"id\": %llu, \"pid\": %d, \"length\": %llu, \"node\": %d, \"kind\": \"%s\", \"flags\": \"%s\", \"mappings\": %d}"
 #define DEBUGFS_BUFS "/sys/kernel/debug/pagectl/bufs"
 
 enum buf_verb { BUF_CREATE, BUF_MAP, BUF_FILL };
@@ -29,7 +26,6 @@ struct buf_opts {
 	unsigned int node;
 	__u32 flags;
 	unsigned int hold;
-	int json;
 };
 
 static void buf_usage(FILE *out)
@@ -80,7 +76,7 @@ static int buf_parse(int argc, char **argv, struct buf_opts *o)
 	o->node = PAGECTL_NODE_LOCAL;
 	o->pattern = 0x5a5a5a5a5a5a5a5aULL;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:cn:p:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:cn:p:jh", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			if (cli_parse_size(optarg, &o->size) || !o->size) {
@@ -121,14 +117,12 @@ static int buf_parse(int argc, char **argv, struct buf_opts *o)
 				return -1;
 			}
 			break;
-		case 'j':
-			o->json = 1;
-			break;
 		case 'h':
 			buf_usage(stdout);
 			exit(EXIT_SUCCESS);
 		default:
-			return -1;
+			if (!output_option(c))
+				return -1;
 		}
 	}
 	if (optind != argc) {
@@ -161,54 +155,41 @@ static bool more_extents(const struct pagectl_buf_info *info,
 	return end < info->length;
 }
 
-static void buf_print(const struct buf_opts *o, const struct pagectl_buf_info *info,
-		      const struct pagectl_extent *x, int nx, const char *mapped,
-		      const char *filled)
+static void buf_print(const struct pagectl_buf_info *info, const struct pagectl_extent *x,
+		      int nx, const char *mapped, const char *filled)
 {
+	bool pfns = info->out_flags & PAGECTL_OUT_PFNS;
 	int i;
 
-	if (o->json) {
-		printf(BUF_JSON, (unsigned long long)info->id, buf_kind(info->buf_flags),
-		       (unsigned long long)info->length, info->node,
-		       info->buf_flags & PAGECTL_BUF_RDONLY ? "true" : "false",
-		       info->buf_flags & PAGECTL_BUF_DONTCOPY ? "true" : "false",
-		       info->nr_mappings,
-		       info->out_flags & PAGECTL_OUT_PFNS ? "true" : "false");
-		for (i = 0; i < nx; i++)
-			printf(EXTENT_JSON, i ? ", " : "", (unsigned long long)x[i].offset,
-			       (unsigned long long)x[i].length,
-			       (unsigned long long)x[i].pfn, x[i].nid);
-		printf("], \"more_extents\": %s",
-		       more_extents(info, x, nx) ? "true" : "false");
-		if (mapped)
-			printf(", \"mapped\": \"%s\"", mapped);
-		if (filled)
-			printf(", \"filled\": \"%s\"", filled);
-		printf("}\n");
-		return;
-	}
-	printf("buffer %llu: %llu bytes, %s, node %u%s%s, %u mapping%s\n",
-	       (unsigned long long)info->id, (unsigned long long)info->length,
-	       buf_kind(info->buf_flags), info->node,
-	       info->buf_flags & PAGECTL_BUF_RDONLY ? ", read-only" : "",
-	       info->buf_flags & PAGECTL_BUF_DONTCOPY ? ", dontcopy" : "",
-	       info->nr_mappings, info->nr_mappings == 1 ? "" : "s");
-	printf("%-12s %-12s %-14s %s\n", "offset", "length", "pfn", "node");
+	print_uint(PRINT_ANY, "id", "buffer %llu", info->id);
+	print_uint(PRINT_ANY, "length", ": %llu bytes", info->length);
+	print_string(PRINT_ANY, "kind", ", %s", buf_kind(info->buf_flags));
+	print_uint(PRINT_ANY, "node", ", node %llu", info->node);
+	print_bool(PRINT_ANY, "rdonly", ", read-only", info->buf_flags & PAGECTL_BUF_RDONLY);
+	print_bool(PRINT_ANY, "dontcopy", ", dontcopy", info->buf_flags & PAGECTL_BUF_DONTCOPY);
+	print_uint(PRINT_ANY, "mappings", ", %llu mapping", info->nr_mappings);
+	print_fp("%s\n", info->nr_mappings == 1 ? "" : "s");
+	print_bool(PRINT_JSON, "pfns", NULL, pfns);
+	print_fp("%-12s %-12s %-14s %s\n", "offset", "length", "pfn", "node");
+	open_json_array("extents");
 	for (i = 0; i < nx; i++) {
-		printf("%#-12llx %-12llu ", (unsigned long long)x[i].offset,
-		       (unsigned long long)x[i].length);
-		if (info->out_flags & PAGECTL_OUT_PFNS)
-			printf("%#-14llx", (unsigned long long)x[i].pfn);
+		open_json_object(NULL);
+		print_uint(PRINT_ANY, "offset", "%#-12llx", x[i].offset);
+		print_uint(PRINT_ANY, "length", " %-12llu", x[i].length);
+		/* Without CAP_SYS_ADMIN there is no frame to show. */
+		if (pfns)
+			print_0xhex(PRINT_ANY, "pfn", " %#-14llx", x[i].pfn);
 		else
-			printf("%-14s", "-");
-		printf(" %u\n", x[i].nid);
+			print_fp(" %-14s", "-");
+		print_uint(PRINT_ANY, "node", " %llu\n", x[i].nid);
+		close_json_object();
 	}
-	if (more_extents(info, x, nx))
-		printf("... (more extents)\n");
+	close_json_array();
+	print_bool(PRINT_ANY, "more_extents", "... (more extents)\n", more_extents(info, x, nx));
 	if (mapped)
-		printf("mapped: %s\n", mapped);
+		print_string(PRINT_ANY, "mapped", "mapped: %s\n", mapped);
 	if (filled)
-		printf("filled: %s\n", filled);
+		print_string(PRINT_ANY, "filled", "filled: %s\n", filled);
 }
 
 /* The mapping reads as zeros: what a fresh buffer must show. */
@@ -284,8 +265,10 @@ static int buf_run(const struct buf_opts *o)
 		fprintf(stderr, "pagectl buf: info: %s\n", pagectl_strerror(nx));
 		goto out_unmap;
 	}
-	buf_print(o, &info, x, nx, mapped, filled);
-	fflush(stdout);
+	output_begin();
+	buf_print(&info, x, nx, mapped, filled);
+	if (output_end())
+		goto out_unmap;
 	if (o->hold)
 		sleep(o->hold);
 	ret = (mapped && mapped[0] != 'r') || (filled && filled[0] != 'k') ?
@@ -300,42 +283,65 @@ out_close:
 	return ret;
 }
 
-/* /proc/pagectl's buffer lines and debugfs's list of buffers. */
-static int buf_show(int json)
+/* One line of debugfs's list of buffers, in text as debugfs has it. */
+static void buf_show_line(const char *line)
 {
-	char line[256];
-	int first = 1;
-	FILE *f;
+	unsigned long long id, bytes;
+	char kind[16], flags[32];
+	int pid, node, maps;
 
+	if (sscanf(line, "%llu %d %llu %d %15s %31s %d", &id, &pid, &bytes, &node, kind,
+		   flags, &maps) != 7)
+		return;
+	open_json_object(NULL);
+	print_uint(PRINT_ANY, "id", "%llu", id);
+	print_int(PRINT_ANY, "pid", "\t%lld", pid);
+	print_uint(PRINT_ANY, "length", "\t%llu", bytes);
+	print_int(PRINT_ANY, "node", "\t%lld", node);
+	print_string(PRINT_ANY, "kind", "\t%s", kind);
+	print_string(PRINT_FP, NULL, "\t%s", flags);
+	print_bool(PRINT_JSON, "rdonly", NULL, !strncmp(flags, "ro", 2));
+	print_bool(PRINT_JSON, "dontcopy", NULL, strstr(flags, "dontcopy"));
+	print_int(PRINT_ANY, "mappings", "\t%lld\n", maps);
+	close_json_object();
+}
+
+/* debugfs's list of every live buffer. */
+static int buf_show(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char line[256];
+	FILE *f;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+		if (output_option(c))
+			continue;
+		buf_usage(c == 'h' ? stdout : stderr);
+		return c == 'h' ? EXIT_SUCCESS : EXIT_USAGE;
+	}
+	if (optind != argc) {
+		fprintf(stderr, "pagectl buf show: unexpected argument '%s'\n", argv[optind]);
+		return EXIT_USAGE;
+	}
 	f = fopen(DEBUGFS_BUFS, "re");
 	if (!f) {
 		perror("pagectl buf show: " DEBUGFS_BUFS);
 		return EXIT_FAILURE;
 	}
-	if (json)
-		printf("[");
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long id, bytes;
-		char kind[16], flags[32];
-		int pid, node, maps;
-
-		if (sscanf(line, "%llu %d %llu %d %15s %31s %d", &id, &pid, &bytes,
-			   &node, kind, flags, &maps) != 7) {
-			if (!json)
-				fputs(line, stdout);
-			continue;
-		}
-		if (json)
-			printf(SHOW_JSON, first ? "" : ", ", id, pid, bytes, node, kind,
-			       flags, maps);
-		else
-			fputs(line, stdout);
-		first = 0;
-	}
-	if (json)
-		printf("]\n");
+	output_begin();
+	print_fp("id\tpid\tbytes\tnode\tkind\tflags\tmappings\n");
+	open_json_array("buffers");
+	while (fgets(line, sizeof(line), f))
+		buf_show_line(line);
+	close_json_array();
 	fclose(f);
-	return EXIT_SUCCESS;
+	return output_end() ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
 int cmd_buf(int argc, char **argv)
@@ -346,13 +352,8 @@ int cmd_buf(int argc, char **argv)
 		buf_usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? EXIT_USAGE : EXIT_SUCCESS;
 	}
-	if (!strcmp(argv[1], "show")) {
-		if (argc > 3 || (argc == 3 && strcmp(argv[2], "--json"))) {
-			buf_usage(stderr);
-			return EXIT_USAGE;
-		}
-		return buf_show(argc == 3);
-	}
+	if (!strcmp(argv[1], "show"))
+		return buf_show(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "create")) {
 		o.verb = BUF_CREATE;
 	} else if (!strcmp(argv[1], "map")) {

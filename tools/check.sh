@@ -118,6 +118,77 @@ check_uapi()
 	rm -rf "$tmp"
 }
 
+# libpagectl exports the symbols of lib/libpagectl.map, each in its node and
+# nothing else, and its ABI is compatible, for binaries and for sources, with
+# the last release's (abi-compliance-checker; a struct that grows at its end
+# is a warning, not a problem). The release's ABI is the abi-dumper dump
+# lib/abi/libpagectl-VERSION.dump; 0.1.0's was made from its commit, 8211ec7:
+#   git worktree add /tmp/rel 8211ec7 && make -C /tmp/rel -s lib CFLAGS='-O2 -g'
+#   printf '%s\n' /tmp/rel/lib/include/pagectl.h /tmp/rel/uapi/linux/pagectl.h > h
+#   abi-dumper /tmp/rel/build/lib/libpagectl.so.0.1.0 -lver 0.1.0 -sort \
+#	-public-headers h -o lib/abi/libpagectl-0.1.0.dump
+# A release replaces the dump with its own, made the same way: lib/abi holds
+# one.
+check_lib_abi()
+{
+	local tmp so old ret sym
+
+	set -- lib/abi/libpagectl-*.dump
+	[ $# = 1 ] && [ -f "$1" ] || { echo "lib/abi: not one release's dump: $*"; return 1; }
+	old=$PWD/$1
+	tmp=$(mktemp -d)
+	make -s lib BUILD="$tmp/build" CFLAGS='-O2 -g' || { rm -rf "$tmp"; return 1; }
+	so=$(ls "$tmp"/build/lib/libpagectl.so.*.*.*)
+
+	# NAME@NODE for each symbol the library defines, and each the map lists.
+	nm -D --defined-only "$so" |
+		awk '$2 != "A" { sub(/@@/, "@", $3); print $3 }' | sort > "$tmp/exported"
+	perl -0777 -pe 's{/\*.*?\*/}{}gs; s/([{}:;])/ $1 /g; s/\s+/ /g' lib/libpagectl.map |
+		awk '{ for (i = 1; i <= NF; i++)
+			if ($i == "{") { node = $(i - 1); part = "" }
+			else if ($i == "}") node = ""
+			else if ($i == ":") part = $(i - 1)
+			else if (node != "" && part == "global" && $(i + 1) == ";")
+				print $i "@" node }' | sort > "$tmp/listed"
+	echo "exported by $(basename "$so"): $(wc -l < "$tmp/exported")," \
+		"listed in lib/libpagectl.map: $(wc -l < "$tmp/listed")"
+	ret=0
+	comm -13 "$tmp/listed" "$tmp/exported" | sed 's/^/exported, not in the map: /' | grep . && ret=1
+	comm -23 "$tmp/listed" "$tmp/exported" | sed 's/^/in the map, not exported: /' | grep . && ret=1
+	[ -s "$tmp/listed" ] || ret=1
+	# abi-compliance-checker reads the exported symbols: a function gone from
+	# the header only would pass it.
+	for sym in $(sed 's/@.*//' "$tmp/listed" | sort -u); do
+		grep -qE "^[a-z].*[^A-Za-z0-9_]$sym\(" lib/include/pagectl/pagectl.h ||
+			{ echo "in the map, not declared in <pagectl/pagectl.h>: $sym"; ret=1; }
+	done
+
+	# The ABI against the last release's.
+	echo "ABI against ${old#"$PWD"/}"
+	abi-dumper "$so" -o "$tmp/new.dump" -lver "$(cat VERSION)-tree" -sort \
+		-public-headers lib/include/pagectl > "$tmp/dumper.log" 2>&1 ||
+		{ cat "$tmp/dumper.log"; rm -rf "$tmp"; return 1; }
+	(cd "$tmp" && abi-compliance-checker -l libpagectl -old "$old" \
+		-new new.dump -report-path report.html) > "$tmp/acc.log" 2>&1
+	case $? in
+	0) ;;
+	1) ret=1 ;;
+	*) cat "$tmp/acc.log"; ret=1 ;;
+	esac
+	grep -E '^(Binary|Source) compatibility|^Total .* problems' "$tmp/acc.log"
+	# The report's problems, as text, when there are any.
+	if grep -qE '^Total .* problems: [1-9]' "$tmp/acc.log"; then
+		sed -e 's/<[^>]*>/ /g' -e 's/&#160;\|&nbsp;/ /g' -e 's/&#8675;/->/g' \
+			-e 's/&gt;/>/g' -e 's/&lt;/</g' -e 's/&amp;/\&/g' -e 's/  */ /g' \
+			"$tmp/report.html" |
+			awk '/Problems with .*, .* Severity|Removed Symbols [0-9]/ { show = 1 }
+			     /to the top/ { show = 0 }
+			     show && NF' | head -n 80
+	fi
+	rm -rf "$tmp"
+	return $ret
+}
+
 # The errno lists of the man pages and docs/*.md are the header's: each
 # function's ERRORS equals its command's "Errors:", the common errors and the
 # library's own, and docs/*.md carry no errno tables of their own.
@@ -126,6 +197,13 @@ check_uapi()
 check_module_deps()
 {
 	tools/module-deps module
+}
+
+# make deb: the four packages, lintian-clean; installed into a clean
+# bookworm chroot they work, and purging them leaves nothing (tools/pkgtest).
+check_packages()
+{
+	make -s deb && tools/pkgtest build/deb
 }
 
 check_errnos()
@@ -141,14 +219,14 @@ check_dkms()
 	local ver krel=$HOST_KREL tmp ret=1 out
 
 	ver=$(cat VERSION)
-	grep -qx "PACKAGE_VERSION=\"$ver\"" dkms.conf || {
-		echo "dkms.conf PACKAGE_VERSION is not $ver"; return 1; }
 	dkms remove "pagectl/$ver" --all >/dev/null 2>&1
-	rm -rf "/usr/src/pagectl-$ver"
-	# DKMS builds from /usr/src/NAME-VERSION: give it the sources only.
+	# DKMS builds from /usr/src/NAME-VERSION: the sources and dkms.conf
+	# with VERSION filled in.
 	tmp=/usr/src/pagectl-$ver
-	mkdir -p "$tmp"
-	cp -r VERSION dkms.conf module uapi "$tmp/"
+	rm -rf "$tmp"
+	make -s dkms_source DKMS_SRC="$tmp" || return 1
+	grep -qx "PACKAGE_VERSION=\"$ver\"" "$tmp/dkms.conf" || {
+		echo "dkms.conf PACKAGE_VERSION is not $ver"; return 1; }
 	dkms add "pagectl/$ver" || return 1
 	for k in 5.10.0-30-amd64 6.0.0-1-amd64 "$krel -a aarch64"; do
 		# shellcheck disable=SC2086
@@ -245,8 +323,10 @@ step module-layers check_module_deps
 step checkpatch check_checkpatch
 step sparse check_sparse
 step uapi-header check_uapi
+step lib-abi check_lib_abi
 step errno-docs check_errnos
 step dkms check_dkms
+step packages check_packages
 step install-and-in-tree-selftests check_install_in_tree
 step runner-catches-kernel-warning check_runner
 step kbuild-refuses-unsupported check_kbuild_refuses

@@ -32,7 +32,7 @@ static void buf_usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: pagectl buf create|map|fill [OPTIONS]\n"
-		"       pagectl buf show [--json]\n"
+		"       pagectl buf show [-p PID] [-j|--pretty]\n"
 		"\n"
 		"create: allocate a zeroed kernel buffer and show its node and extents;\n"
 		"map:    also map it and check that it reads as zeros;\n"
@@ -48,10 +48,13 @@ static void buf_usage(FILE *out)
 		"  -n, --node NODE     NUMA node (default: the caller's)\n"
 		"      --rdonly        a read-only buffer\n"
 		"      --dontcopy      mappings are not inherited by fork() children\n"
-		"  -p, --pattern WORD  what fill writes into every 8-byte word (default\n"
+		"  -P, --pattern WORD  what fill writes into every 8-byte word (default\n"
 		"                      0x5a5a5a5a5a5a5a5a)\n"
 		"      --hold SECONDS  keep the buffer this long before exiting\n"
-		"      --json          print one JSON object\n");
+		"  -j, --json          print one JSON object\n"
+		"      --pretty        print it indented\n"
+		"\n"
+		"show's -p, --pid PID lists only the buffers process PID created.\n");
 }
 
 static int buf_parse(int argc, char **argv, struct buf_opts *o)
@@ -63,9 +66,10 @@ static int buf_parse(int argc, char **argv, struct buf_opts *o)
 		{ "node", required_argument, NULL, 'n' },
 		{ "rdonly", no_argument, NULL, 'R' },
 		{ "dontcopy", no_argument, NULL, 'D' },
-		{ "pattern", required_argument, NULL, 'p' },
+		{ "pattern", required_argument, NULL, 'P' },
 		{ "hold", required_argument, NULL, 'H' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, OPT_PRETTY },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -76,7 +80,7 @@ static int buf_parse(int argc, char **argv, struct buf_opts *o)
 	o->node = PAGECTL_NODE_LOCAL;
 	o->pattern = 0x5a5a5a5a5a5a5a5aULL;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:cn:p:jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:cn:P:jh", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			if (cli_parse_size(optarg, &o->size) || !o->size) {
@@ -103,7 +107,7 @@ static int buf_parse(int argc, char **argv, struct buf_opts *o)
 		case 'D':
 			o->flags |= PAGECTL_BUF_DONTCOPY;
 			break;
-		case 'p':
+		case 'P':
 			o->pattern = strtoull(optarg, &end, 0);
 			if (*end || !*optarg) {
 				fprintf(stderr, "pagectl buf: bad pattern '%s'\n", optarg);
@@ -283,15 +287,15 @@ out_close:
 	return ret;
 }
 
-/* One line of debugfs's list of buffers, in text as debugfs has it. */
-static void buf_show_line(const char *line)
+/* One line of debugfs's list of buffers, in text as debugfs has it; @only: 0 or a pid. */
+static void buf_show_line(const char *line, pid_t only)
 {
 	unsigned long long id, bytes;
 	char kind[16], flags[32];
 	int pid, node, maps;
 
 	if (sscanf(line, "%llu %d %llu %d %15s %31s %d", &id, &pid, &bytes, &node, kind,
-		   flags, &maps) != 7)
+		   flags, &maps) != 7 || (only && pid != only))
 		return;
 	open_json_object(NULL);
 	print_uint(PRINT_ANY, "id", "%llu", id);
@@ -306,22 +310,30 @@ static void buf_show_line(const char *line)
 	close_json_object();
 }
 
-/* debugfs's list of every live buffer. */
+/* debugfs's list of every live buffer, or of those process -p created. */
 static int buf_show(int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{ "pid", required_argument, NULL, 'p' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, OPT_PRETTY },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char line[256];
+	pid_t only = 0;
 	FILE *f;
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:jh", opts, NULL)) != -1) {
 		if (output_option(c))
 			continue;
+		if (c == 'p') {
+			if (cli_parse_pid("buf show", optarg, &only))
+				return EXIT_USAGE;
+			continue;
+		}
 		buf_usage(c == 'h' ? stdout : stderr);
 		return c == 'h' ? EXIT_SUCCESS : EXIT_USAGE;
 	}
@@ -338,7 +350,7 @@ static int buf_show(int argc, char **argv)
 	print_fp("id\tpid\tbytes\tnode\tkind\tflags\tmappings\n");
 	open_json_array("buffers");
 	while (fgets(line, sizeof(line), f))
-		buf_show_line(line);
+		buf_show_line(line, only);
 	close_json_array();
 	fclose(f);
 	return output_end() ? EXIT_FAILURE : EXIT_SUCCESS;

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include <pagectl/pagectl.h>
 
@@ -22,6 +23,9 @@ int cli_open_device(struct pagectl **pc);
 
 /* The module's page size (GET_INFO), the unit of its page counts; prints why it failed. */
 int cli_page_size(struct pagectl *pc, unsigned int *page_size);
+
+/* Parse -p's process ID for @cmd; prints why it is bad. Returns 0 or -1. */
+int cli_parse_pid(const char *cmd, const char *s, pid_t *pid);
 
 /* Parse "4096", "64k", "2M", "1G"; returns 0 or -1. */
 int cli_parse_size(const char *s, unsigned long long *out);

@@ -37,18 +37,22 @@ static void print_usage(FILE *out)
 		"See and control how user memory is backed, through /dev/pagectl.\n"
 		"\n"
 		"Commands:\n"
-		"  info [--json]   show the module's version, ABI, features and limits\n"
+		"  info            show the module's version, ABI, features and limits\n"
 		"  pin [OPTIONS]   pin a demo buffer and show its frames, extents and nodes\n"
 		"                  (pagectl pin --help for the options)\n"
-		"  walk [--pid PID] ADDR\n"
+		"  walk [-p PID] ADDR\n"
 		"                  show the page-table entries behind ADDR, level by level\n"
-		"  maps [--pid PID]\n"
-		"                  summarise every mapping: present, swapped, zero-page,\n"
+		"  maps [-p PID]   summarise every mapping: present, swapped, zero-page,\n"
 		"                  huge and pinned memory\n"
 		"  buf create|map|fill [OPTIONS]\n"
 		"                  make a kernel buffer, map it, have the kernel fill it\n"
-		"  buf show        list the live kernel buffers\n"
+		"  buf show [-p PID]\n"
+		"                  list the live kernel buffers\n"
 		"  help            show this text\n"
+		"\n"
+		"Every command but help takes -j (--json) for one JSON object on one\n"
+		"line and --pretty for it indented; pin, walk and maps take -b (--bytes)\n"
+		"for sizes in bytes. -p is always a process ID.\n"
 		"\n"
 		"Options:\n"
 		"  -d, --device DEVICE   device node (default %s)\n"
@@ -82,6 +86,22 @@ int cli_page_size(struct pagectl *pc, unsigned int *page_size)
 	else
 		*page_size = info.page_size;
 	return ret;
+}
+
+int cli_parse_pid(const char *cmd, const char *s, pid_t *pid)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	/* PID_MAX_LIMIT is 2^22; the kernel never hands out more than 2^30. */
+	if (errno || end == s || *end || v <= 0 || v > 0x3fffffff) {
+		fprintf(stderr, "pagectl %s: bad pid '%s'\n", cmd, s);
+		return -1;
+	}
+	*pid = (pid_t)v;
+	return 0;
 }
 
 int cli_parse_size(const char *s, unsigned long long *out)
@@ -137,6 +157,7 @@ static int cmd_info(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, OPT_PRETTY },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -150,7 +171,7 @@ static int cmd_info(int argc, char **argv)
 			continue;
 		if (c != 'h')
 			return EXIT_USAGE;
-		printf("Usage: pagectl info [--json]\n");
+		printf("Usage: pagectl info [-j|--json] [--pretty]\n");
 		return EXIT_SUCCESS;
 	}
 	if (optind != argc) {

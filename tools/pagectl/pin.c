@@ -41,7 +41,9 @@ static void pin_usage(FILE *out)
 		"  -f, --frames      list every page, not only the extents\n"
 		"      --timer MS    have the kernel count in the first 8 bytes every\n"
 		"                    millisecond for MS ms (implies --write)\n"
-		"  -j, --json        print one JSON object\n");
+		"  -b, --bytes       sizes in bytes, not kB\n"
+		"  -j, --json        print one JSON object (sizes in bytes)\n"
+		"      --pretty      print it indented\n");
 }
 
 static int pin_parse(int argc, char **argv, struct pin_opts *o)
@@ -54,7 +56,9 @@ static int pin_parse(int argc, char **argv, struct pin_opts *o)
 		{ "write", no_argument, NULL, 'w' },
 		{ "frames", no_argument, NULL, 'f' },
 		{ "timer", required_argument, NULL, 't' },
+		{ "bytes", no_argument, NULL, 'b' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, OPT_PRETTY },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -63,7 +67,7 @@ static int pin_parse(int argc, char **argv, struct pin_opts *o)
 
 	o->size = 1 << 20;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:wfjh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:wfbjh", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			if (cli_parse_size(optarg, &o->size) || !o->size) {

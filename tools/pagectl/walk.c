@@ -234,7 +234,7 @@ static int parse_addr(const char *arg, pid_t pid, unsigned long long *addr)
 static void walk_usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: pagectl walk [--pid PID] [--json] ADDR\n"
+		"Usage: pagectl walk [-p PID] [-b] [-j|--pretty] ADDR\n"
 		"\n"
 		"Show the page-table entries that translate ADDR: every level from\n"
 		"the PGD down to where translation ends, each entry's decoded bits,\n"
@@ -247,20 +247,25 @@ static void walk_usage(FILE *out)
 		"\n"
 		"  -p, --pid PID   walk process PID (needs CAP_SYS_PTRACE);\n"
 		"                  default: pagectl itself\n"
-		"      --json      print one JSON object\n");
+		"  -b, --bytes     sizes in bytes, not KiB, MiB, GiB\n"
+		"  -j, --json      print one JSON object (sizes in bytes)\n"
+		"      --pretty    print it indented\n");
 }
 
 static void maps_usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: pagectl maps [--pid PID] [--json]\n"
+		"Usage: pagectl maps [-p PID] [-b] [-j|--pretty]\n"
 		"\n"
 		"Summarise every mapping of a process from its page tables: how much\n"
 		"is present, swapped out, the shared zero page, in huge pages, and\n"
 		"possibly pinned for DMA. Sizes are in KiB.\n"
 		"\n"
 		"  -p, --pid PID   the process (needs CAP_SYS_PTRACE); default: pagectl itself\n"
-		"      --json      print a JSON array, one object per mapping\n");
+		"  -b, --bytes     sizes in bytes\n"
+		"  -j, --json      print one JSON object, its \"mappings\" one object per\n"
+		"                  mapping (sizes in bytes)\n"
+		"      --pretty    print it indented\n");
 }
 
 static int walk_parse(int argc, char **argv, struct walk_opts *o,
@@ -268,25 +273,20 @@ static int walk_parse(int argc, char **argv, struct walk_opts *o,
 {
 	static const struct option opts[] = {
 		{ "pid", required_argument, NULL, 'p' },
+		{ "bytes", no_argument, NULL, 'b' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, OPT_PRETTY },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char *end;
-	long v;
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:bjh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			errno = 0;
-			v = strtol(optarg, &end, 10);
-			if (errno || *end || v <= 0 || v > 0x3fffffff) {
-				fprintf(stderr, "pagectl %s: bad pid '%s'\n", cmd, optarg);
+			if (cli_parse_pid(cmd, optarg, &o->pid))
 				return -1;
-			}
-			o->pid = (pid_t)v;
 			break;
 		case 'h':
 			usage(stdout);

@@ -38,7 +38,7 @@ TEST(close_null_is_noop)
 
 TEST(get_info_on_other_device_enotty)
 {
-	struct pagectl_info info;
+	PAGECTL_ARG(pagectl_info, info);
 	struct pagectl *pc;
 
 	/* A file that is not /dev/pagectl refuses the command. */
@@ -49,7 +49,7 @@ TEST(get_info_on_other_device_enotty)
 
 TEST(get_info)
 {
-	struct pagectl_info info;
+	PAGECTL_ARG(pagectl_info, info);
 	struct pagectl *pc;
 	int ret;
 
@@ -61,8 +61,7 @@ TEST(get_info)
 	/* The descriptor is close-on-exec. */
 	ASSERT_EQ(FD_CLOEXEC, fcntl(pagectl_fd(pc), F_GETFD) & FD_CLOEXEC);
 
-	/* The library fills size and flags and gets the module's answer. */
-	memset(&info, 0xff, sizeof(info));
+	/* The module answers into the caller's struct; size stays the caller's. */
 	ASSERT_EQ(0, pagectl_get_info(pc, &info));
 	EXPECT_EQ(sizeof(info), info.size);
 	EXPECT_EQ(PAGECTL_ABI_VERSION, info.abi_version);
@@ -73,14 +72,15 @@ TEST(get_info)
 
 TEST(buffers)
 {
-	struct pagectl_buf_create c = { .length = 8192, .node = PAGECTL_NODE_LOCAL };
+	PAGECTL_ARG(pagectl_buf_create, c, .length = 8192, .node = PAGECTL_NODE_LOCAL);
+	PAGECTL_ARG(pagectl_info, pi);
 	struct pagectl_frame f[2];
 	struct pagectl_buf_info info = {
+		.size = sizeof(info),
 		.records = (__u64)(unsigned long)f,
 		.record_size = sizeof(f[0]),
 		.max_records = 2,
 	};
-	struct pagectl_info pi;
 	struct pagectl *pc;
 	__u64 *p, ticks;
 	int fd, ret;

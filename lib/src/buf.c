@@ -11,12 +11,14 @@
 #include <pagectl/pagectl.h>
 #include "internal.h"
 
+PAGECTL_VERSION_DEFAULT(pagectl_buf_create, PAGECTL_0.2);
 PAGECTL_EXPORT int pagectl_buf_create(struct pagectl *pc,
 				      struct pagectl_buf_create *arg)
 {
 	int ret;
 
-	arg->size = sizeof(*arg);
+	if (arg->size < PAGECTL_BUF_CREATE_SIZE_V1)
+		return -EINVAL;
 	ret = pagectl_ioctl(pc, PAGECTL_BUF_CREATE, arg);
 	return ret < 0 ? ret : (int)arg->fd;
 }
@@ -32,11 +34,13 @@ PAGECTL_EXPORT int pagectl_buf_map(int buf_fd, __u64 offset, size_t length,
 	return 0;
 }
 
+PAGECTL_VERSION_DEFAULT(pagectl_buf_info, PAGECTL_0.2);
 PAGECTL_EXPORT int pagectl_buf_info(int buf_fd, struct pagectl_buf_info *arg)
 {
 	int ret;
 
-	arg->size = sizeof(*arg);
+	if (arg->size < PAGECTL_BUF_INFO_SIZE_V1)
+		return -EINVAL;
 	ret = pagectl_fd_ioctl(buf_fd, PAGECTL_BUF_INFO, arg);
 	return ret < 0 ? ret : (int)arg->nr_records;
 }

@@ -66,11 +66,12 @@ int pagectl_ioctl(struct pagectl *pc, unsigned long cmd, void *arg)
 	return pagectl_fd_ioctl(pc->fd, cmd, arg);
 }
 
+PAGECTL_VERSION_DEFAULT(pagectl_get_info, PAGECTL_0.2);
 PAGECTL_EXPORT int pagectl_get_info(struct pagectl *pc,
 				    struct pagectl_info *info)
 {
-	memset(info, 0, sizeof(*info));
-	info->size = sizeof(*info);
+	if (info->size < PAGECTL_INFO_SIZE_V1)
+		return -EINVAL;
 	return pagectl_ioctl(pc, PAGECTL_GET_INFO, info);
 }
 

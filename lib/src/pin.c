@@ -4,14 +4,16 @@
  *
  * Copyright (C) 2026 The pagectl authors
  */
-#include <string.h>
+#include <errno.h>
 
 #include <pagectl/pagectl.h>
 #include "internal.h"
 
+PAGECTL_VERSION_DEFAULT(pagectl_pin, PAGECTL_0.2);
 PAGECTL_EXPORT int pagectl_pin(struct pagectl *pc, struct pagectl_pin *arg)
 {
-	arg->size = sizeof(*arg);
+	if (arg->size < PAGECTL_PIN_SIZE_V1)
+		return -EINVAL;
 	return pagectl_ioctl(pc, PAGECTL_PIN, arg);
 }
 
@@ -26,12 +28,14 @@ PAGECTL_EXPORT int pagectl_unpin(struct pagectl *pc, __u64 handle, __u32 flags)
 	return pagectl_ioctl(pc, PAGECTL_UNPIN, &arg);
 }
 
+PAGECTL_VERSION_DEFAULT(pagectl_pin_describe, PAGECTL_0.2);
 PAGECTL_EXPORT int pagectl_pin_describe(struct pagectl *pc,
 					struct pagectl_pin_describe *arg)
 {
 	int ret;
 
-	arg->size = sizeof(*arg);
+	if (arg->size < PAGECTL_PIN_DESCRIBE_SIZE_V1)
+		return -EINVAL;
 	ret = pagectl_ioctl(pc, PAGECTL_PIN_DESCRIBE, arg);
 	return ret < 0 ? ret : (int)arg->nr_records;
 }

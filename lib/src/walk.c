@@ -59,20 +59,22 @@ static int pagectl_walk_ioctl(struct pagectl *pc, unsigned long cmd,
 	return ret;
 }
 
+PAGECTL_VERSION_DEFAULT(pagectl_walk, PAGECTL_0.2);
 PAGECTL_EXPORT int pagectl_walk(struct pagectl *pc, struct pagectl_walk *arg)
 {
-	arg->size = sizeof(*arg);
+	if (arg->size < PAGECTL_WALK_SIZE_V1)
+		return -EINVAL;
 	return pagectl_walk_ioctl(pc, PAGECTL_WALK, arg, arg->flags, arg->pid);
 }
 
+PAGECTL_VERSION_DEFAULT(pagectl_walk_range, PAGECTL_0.2);
 PAGECTL_EXPORT int pagectl_walk_range(struct pagectl *pc,
 				      struct pagectl_walk_range *arg)
 {
 	int ret;
 
-	arg->size = sizeof(*arg);
-	if (!arg->record_size)
-		arg->record_size = sizeof(struct pagectl_walk_rec);
+	if (arg->size < PAGECTL_WALK_RANGE_SIZE_V1)
+		return -EINVAL;
 	ret = pagectl_walk_ioctl(pc, PAGECTL_WALK_RANGE, arg, arg->flags,
 				 arg->pid);
 	return ret < 0 ? ret : (int)arg->nr_records;

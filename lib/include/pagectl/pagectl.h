@@ -6,6 +6,10 @@
  * failure; errno itself is left as the failing call set it. Calls interrupted
  * by a signal are retried.
  *
+ * The functions that take a command's struct take its size from the caller,
+ * who declares it with PAGECTL_ARG(). A size smaller than the struct's first
+ * version, 0 among them, is -EINVAL; the library never writes size.
+ *
  * Copyright (C) 2026 The pagectl authors
  */
 #ifndef _PAGECTL_H
@@ -72,22 +76,24 @@ int pagectl_fd(const struct pagectl *pc);
 /**
  * pagectl_get_info() - what the loaded module is and can do
  * @pc: the handle
- * @info: filled in; the library sets its size and flags
+ * @info: in: size (PAGECTL_ARG()), flags (0); out: the rest
  *
- * Return: 0 or a negative errno.
+ * Return: 0, or a negative errno: -EINVAL for a size smaller than the
+ * struct's first version (0 among them).
  */
 int pagectl_get_info(struct pagectl *pc, struct pagectl_info *info);
 
 /**
  * pagectl_pin() - pin the pages of a range of the caller's memory
  * @pc: the handle
- * @arg: in: addr, length, flags (%PAGECTL_PIN_WRITE); out: handle, start,
- *	npages. The library sets size.
+ * @arg: in: size (PAGECTL_ARG()), addr, length, flags (%PAGECTL_PIN_WRITE);
+ *	out: handle, start, npages
  *
  * The pages stay pinned, and charged to RLIMIT_MEMLOCK, until pagectl_unpin()
  * or pagectl_close().
  *
- * Return: 0 or a negative errno (see &struct pagectl_pin).
+ * Return: 0 or a negative errno (see &struct pagectl_pin); -EINVAL for a size
+ * smaller than the struct's first version (0 among them).
  */
 int pagectl_pin(struct pagectl *pc, struct pagectl_pin *arg);
 
@@ -104,11 +110,12 @@ int pagectl_unpin(struct pagectl *pc, __u64 handle, __u32 flags);
 /**
  * pagectl_pin_describe() - the frames or extents of a pin
  * @pc: the handle
- * @arg: in: handle, cursor, records, record_size, max_records, flags
- *	(%PAGECTL_DESCRIBE_EXTENTS); out: nr_records, next_cursor, npages,
- *	start, out_flags. The library sets size.
+ * @arg: in: size (PAGECTL_ARG()), handle, cursor, records, record_size,
+ *	max_records, flags (%PAGECTL_DESCRIBE_EXTENTS); out: nr_records,
+ *	next_cursor, npages, start, out_flags
  *
- * Return: the number of records written, or a negative errno.
+ * Return: the number of records written, or a negative errno; -EINVAL for a
+ * size smaller than the struct's first version (0 among them).
  */
 int pagectl_pin_describe(struct pagectl *pc, struct pagectl_pin_describe *arg);
 
@@ -137,43 +144,46 @@ int pagectl_timer_disarm(struct pagectl *pc, __u64 handle, __u64 *ticks);
 /**
  * pagectl_walk() - explain one address: every page-table level, the page, the VMA
  * @pc: the handle
- * @arg: in: addr, flags (%PAGECTL_WALK_PID), pid; out: the rest. The
- *	library sets size.
+ * @arg: in: size (PAGECTL_ARG()), addr, flags (%PAGECTL_WALK_PID), pid;
+ *	out: the rest
  *
  * With %PAGECTL_WALK_PID the library holds a pidfd of @arg->pid across the
  * call and returns -ESRCH if the process exited meanwhile, so a result never
  * describes a process that reused the pid.
  *
- * Return: 0 or a negative errno (see &struct pagectl_walk).
+ * Return: 0 or a negative errno (see &struct pagectl_walk); -EINVAL for a
+ * size smaller than the struct's first version (0 among them).
  */
 int pagectl_walk(struct pagectl *pc, struct pagectl_walk *arg);
 
 /**
  * pagectl_walk_range() - one record per non-empty page-table entry of a range
  * @pc: the handle
- * @arg: in: start, end, records, max_records, flags (%PAGECTL_WALK_PID,
- *	%PAGECTL_WALK_PAGE_STATE), pid, record_size (0 means
- *	sizeof(struct pagectl_walk_rec)); out: nr_records, next, out_flags.
- *	The library sets size.
+ * @arg: in: size (PAGECTL_ARG()), start, end, records,
+ *	record_size (sizeof(struct pagectl_walk_rec)), max_records, flags
+ *	(%PAGECTL_WALK_PID, %PAGECTL_WALK_PAGE_STATE), pid; out: nr_records,
+ *	next, out_flags
  *
  * Call again with start = next until next reaches the end. The pid rule of
  * pagectl_walk() applies.
  *
- * Return: the number of records written, or a negative errno.
+ * Return: the number of records written, or a negative errno; -EINVAL for a
+ * size smaller than the struct's first version (0 among them).
  */
 int pagectl_walk_range(struct pagectl *pc, struct pagectl_walk_range *arg);
 
 /**
  * pagectl_buf_create() - allocate a kernel buffer and get a descriptor for it
  * @pc: the handle
- * @arg: in: length, node (or %PAGECTL_NODE_LOCAL), flags (%PAGECTL_BUF_*);
- *	out: fd, alloc_length, id. The library sets size.
+ * @arg: in: size (PAGECTL_ARG()), length, node (or %PAGECTL_NODE_LOCAL),
+ *	flags (%PAGECTL_BUF_*); out: fd, alloc_length, id
  *
  * The buffer lives while its descriptor (close-on-exec) or a mapping of it
  * exists, even after pagectl_close().
  *
  * Return: the buffer's descriptor, or a negative errno (see &struct
- * pagectl_buf_create).
+ * pagectl_buf_create); -EINVAL for a size smaller than the struct's first
+ * version (0 among them).
  */
 int pagectl_buf_create(struct pagectl *pc, struct pagectl_buf_create *arg);
 
@@ -192,10 +202,11 @@ int pagectl_buf_map(int buf_fd, __u64 offset, size_t length, int prot, void **ad
 /**
  * pagectl_buf_info() - a buffer's length, node, mappings and frames
  * @buf_fd: the buffer's descriptor
- * @arg: in: cursor, records, record_size, max_records, flags
- *	(%PAGECTL_DESCRIBE_EXTENTS); out: the rest. The library sets size.
+ * @arg: in: size (PAGECTL_ARG()), cursor, records, record_size, max_records,
+ *	flags (%PAGECTL_DESCRIBE_EXTENTS); out: the rest
  *
- * Return: the number of records written, or a negative errno.
+ * Return: the number of records written, or a negative errno; -EINVAL for a
+ * size smaller than the struct's first version (0 among them).
  */
 int pagectl_buf_info(int buf_fd, struct pagectl_buf_info *arg);
 

@@ -134,7 +134,10 @@ check_lib_abi()
 	local tmp so old ret sym
 
 	set -- lib/abi/libpagectl-*.dump
-	[ $# = 1 ] && [ -f "$1" ] || { echo "lib/abi: not one release's dump: $*"; return 1; }
+	if [ $# != 1 ] || [ ! -f "$1" ]; then
+		echo "lib/abi: not one release's dump: $*"
+		return 1
+	fi
 	old=$PWD/$1
 	tmp=$(mktemp -d)
 	make -s lib BUILD="$tmp/build" CFLAGS='-O2 -g' || { rm -rf "$tmp"; return 1; }

@@ -9,7 +9,7 @@ set -e
 PACKAGES="build-essential gcc-multilib bc bison flex libelf-dev libssl-dev
 	linux-headers-cloud-amd64 linux-image-cloud-amd64 linux-source-6.1
 	qemu-system-x86 busybox-static cpio gzip xz-utils kmod dkms sparse
-	debootstrap dwarves e2fsprogs zstd libnuma-dev numactl pkg-config perl python3
+	debootstrap dwarves e2fsprogs zstd libnuma-dev numactl pkg-config perl python3 jq
 	debhelper dh-dkms lintian fakeroot man-db
 	abi-dumper abi-compliance-checker universal-ctags"
 

@@ -122,6 +122,7 @@ union pagectl_ucmd_buffer {
 	struct pagectl_buf_create buf_create;
 	struct pagectl_buf_info buf_info;
 	struct pagectl_buf_fill buf_fill;
+	struct pagectl_huge_map huge_map;
 };
 
 /**
@@ -370,6 +371,9 @@ int pagectl_pin_timer_ioctl(struct pagectl_ucmd *ucmd);
 /* walk.c */
 int pagectl_walk_ioctl(struct pagectl_ucmd *ucmd);
 int pagectl_walk_range_ioctl(struct pagectl_ucmd *ucmd);
+
+/* huge.c */
+int pagectl_huge_map_ioctl(struct pagectl_ucmd *ucmd);
 /* buf.c */
 int pagectl_buf_create_ioctl(struct pagectl_ucmd *ucmd);
 int pagectl_buf_timer_ioctl(struct pagectl_ucmd *ucmd);

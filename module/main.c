@@ -45,7 +45,7 @@ static int pagectl_get_info_ioctl(struct pagectl_ucmd *ucmd)
 	info->page_size = PAGE_SIZE;
 	info->features = PAGECTL_FEATURE_INFO | PAGECTL_FEATURE_PIN |
 			 PAGECTL_FEATURE_WALK | PAGECTL_FEATURE_BUF |
-			 PAGECTL_FEATURE_TIMER;
+			 PAGECTL_FEATURE_TIMER | PAGECTL_FEATURE_HUGE_MAP;
 	if (PAGECTL_BUF_HUGE_SUPPORTED)
 		info->features |= PAGECTL_FEATURE_BUF_HUGE;
 	info->max_pin_pages = pagectl_max_pin_pages;
@@ -96,6 +96,9 @@ static const struct pagectl_ioctl_op pagectl_dev_ops[] = {
 		PAGECTL_IOCTL_OP(PAGECTL_TIMER, pagectl_timer_ioctl,
 				 struct pagectl_timer, __reserved,
 				 PAGECTL_TIMER_BUF | PAGECTL_TIMER_DISARM),
+	[PAGECTL_CMD_HUGE_MAP - PAGECTL_CMD_BASE] =
+		PAGECTL_IOCTL_OP(PAGECTL_HUGE_MAP, pagectl_huge_map_ioctl,
+				 struct pagectl_huge_map, next, PAGECTL_WALK_PID),
 };
 
 static const struct pagectl_ioctl_table pagectl_dev_table = {

@@ -53,7 +53,7 @@ struct mm_struct *pagectl_walk_mm(struct pagectl_file *pf, u32 flags,
 	return mm ?: ERR_PTR(-ESRCH);
 }
 
-static u32 pagectl_vma_backing(struct mm_struct *mm, struct vm_area_struct *vma)
+u32 pagectl_vma_backing(struct mm_struct *mm, struct vm_area_struct *vma)
 {
 	struct file *file = vma->vm_file;
 

@@ -160,6 +160,20 @@ static void init_walk_range_arg(void *arg)
 	wr->max_records = 4;
 }
 
+static struct pagectl_huge_slot init_slots[4];
+
+/* The 2 MiB slot of init_page. */
+static void init_huge_map_arg(void *arg)
+{
+	struct pagectl_huge_map *hm = arg;
+
+	hm->start = (uintptr_t)init_page;
+	hm->end = hm->start + INIT_PAGE_SIZE;
+	hm->records = (uintptr_t)init_slots;
+	hm->record_size = sizeof(init_slots[0]);
+	hm->max_records = 4;
+}
+
 /* A page on the caller's node; every successful call makes a new fd. */
 static void init_buf_create_arg(void *arg)
 {
@@ -213,6 +227,12 @@ FIXTURE_VARIANT_ADD(abi, walk_range) {
 		 PAGECTL_WALK_PID | PAGECTL_WALK_PAGE_STATE),
 	.feature = PAGECTL_FEATURE_WALK,
 	.init = init_walk_range_arg,
+};
+
+FIXTURE_VARIANT_ADD(abi, huge_map) {
+	ABI_RULE(PAGECTL_HUGE_MAP, struct pagectl_huge_map, next, PAGECTL_WALK_PID),
+	.feature = PAGECTL_FEATURE_HUGE_MAP,
+	.init = init_huge_map_arg,
 };
 
 FIXTURE_VARIANT_ADD(abi, timer) {
@@ -451,6 +471,7 @@ static const __u64 cmd_feature[] = {
 	PAGECTL_FEATURE_WALK,	/* WALK_RANGE */
 	PAGECTL_FEATURE_BUF,	/* BUF_CREATE */
 	PAGECTL_FEATURE_TIMER,	/* TIMER */
+	PAGECTL_FEATURE_HUGE_MAP,	/* HUGE_MAP */
 };
 
 /* Command @nr exists: it is in the table and GET_INFO reports its feature. */
@@ -544,7 +565,7 @@ TEST_F(dev, info_reports_module)
 	EXPECT_TRUE(info.features & PAGECTL_FEATURE_INFO);
 	EXPECT_EQ(0, info.features & ~(__u64)(PAGECTL_FEATURE_INFO |
 		PAGECTL_FEATURE_PIN | PAGECTL_FEATURE_WALK | PAGECTL_FEATURE_BUF |
-		PAGECTL_FEATURE_TIMER | PAGECTL_FEATURE_BUF_HUGE));
+		PAGECTL_FEATURE_TIMER | PAGECTL_FEATURE_BUF_HUGE | PAGECTL_FEATURE_HUGE_MAP));
 	/* A limit is reported only with the feature it limits. */
 	EXPECT_EQ(!!(info.features & PAGECTL_FEATURE_PIN), !!info.max_pin_pages);
 	EXPECT_EQ(!!(info.features & PAGECTL_FEATURE_BUF), !!info.max_buf_bytes);

@@ -49,12 +49,12 @@
 
 enum {
 	C_INFO, C_PIN, C_UNPIN, C_DESCRIBE, C_WALK, C_WALK_RANGE, C_BUF_CREATE,
-	C_TIMER, C_BUF_INFO, C_BUF_FILL, C_RANDOM, NR_CMDS
+	C_TIMER, C_BUF_INFO, C_BUF_FILL, C_HUGE_MAP, C_RANDOM, NR_CMDS
 };
 
 static const char *const cmd_name[NR_CMDS] = {
 	"GET_INFO", "PIN", "UNPIN", "PIN_DESCRIBE", "WALK", "WALK_RANGE",
-	"BUF_CREATE", "TIMER", "BUF_INFO", "BUF_FILL", "random number",
+	"BUF_CREATE", "TIMER", "BUF_INFO", "BUF_FILL", "HUGE_MAP", "random number",
 };
 
 struct fuzz {
@@ -82,6 +82,7 @@ union cmd_arg {
 	struct pagectl_timer timer;
 	struct pagectl_buf_info buf_info;
 	struct pagectl_buf_fill buf_fill;
+	struct pagectl_huge_map huge_map;
 	__u32 size;
 	__u64 raw[64];
 };
@@ -208,6 +209,20 @@ static unsigned long build(int cmd, union cmd_arg *arg, int *fd)
 			.size = sizeof(struct pagectl_buf_fill), .offset = (rnd() % 8) * 8,
 			.length = (rnd() % 512) * 8, .pattern = rnd() };
 		return PAGECTL_BUF_FILL;
+	case C_HUGE_MAP: {
+		__u64 a = pick_addr();
+
+		arg->huge_map = (struct pagectl_huge_map){
+			.size = sizeof(struct pagectl_huge_map), .start = a,
+			.end = a + (rnd() % 8) * (1 << 21), .records = recs,
+			.record_size = sizeof(struct pagectl_huge_slot),
+			.max_records = 1 + rnd() % 64 };
+		if (rnd() % 4 == 0) {
+			arg->huge_map.flags = PAGECTL_WALK_PID;
+			arg->huge_map.pid = rnd() & 1 ? getpid() : rnd() % 400;
+		}
+		return PAGECTL_HUGE_MAP;
+	}
 	default:
 		for (int i = 0; i < 8; i++)
 			arg->raw[i] = interesting();

@@ -37,6 +37,7 @@
 #define PAGECTL_CMD_WALK_RANGE	0x85
 #define PAGECTL_CMD_BUF_CREATE	0x86
 #define PAGECTL_CMD_TIMER	0x87
+#define PAGECTL_CMD_HUGE_MAP	0x88
 
 /* Command numbers of a buffer file descriptor; /dev/pagectl has none of them. */
 #define PAGECTL_BUF_CMD_INFO	0x90
@@ -73,6 +74,7 @@
  * @PAGECTL_FEATURE_TIMER: TIMER (kernel writes into pinned or buffer memory)
  * @PAGECTL_FEATURE_BUF_HUGE: %PAGECTL_BUF_HUGE buffers (kernels with special
  *	PMD PFN mappings: 6.12 and later on x86-64)
+ * @PAGECTL_FEATURE_HUGE_MAP: HUGE_MAP
  *
  * Only the values are ABI; the enum itself is never part of a struct.
  */
@@ -82,7 +84,8 @@ enum pagectl_feature {
 	PAGECTL_FEATURE_WALK	= 1 << 2,
 	PAGECTL_FEATURE_BUF	= 1 << 3,
 	PAGECTL_FEATURE_TIMER	= 1 << 4,
-	PAGECTL_FEATURE_BUF_HUGE = 1 << 5
+	PAGECTL_FEATURE_BUF_HUGE = 1 << 5,
+	PAGECTL_FEATURE_HUGE_MAP = 1 << 6
 };
 
 /**
@@ -594,6 +597,105 @@ struct pagectl_walk_range {
 
 /** PAGECTL_WALK_RANGE - walk a range: &struct pagectl_walk_range */
 #define PAGECTL_WALK_RANGE	_IO(PAGECTL_TYPE, PAGECTL_CMD_WALK_RANGE)
+
+/*
+ * What a 2 MiB slot holds: &pagectl_huge_slot.state.
+ */
+#define PAGECTL_HUGE_EMPTY	0  /* nothing present */
+#define PAGECTL_HUGE_PMD	1  /* one PMD leaf: a THP, or a huge PFN mapping */
+#define PAGECTL_HUGE_HUGETLB	2  /* hugetlb: a PMD or PUD leaf */
+#define PAGECTL_HUGE_LARGE	3  /* PTEs, and at least one maps a large folio */
+#define PAGECTL_HUGE_SMALL	4  /* PTEs of small pages only */
+
+/*
+ * Why a slot is not, or cannot be, one huge page: bits of
+ * &pagectl_huge_slot.reasons. The module sets what the VMA and the file say;
+ * the library adds what the process and the system's THP settings say.
+ */
+/* madvise(MADV_NOHUGEPAGE) */
+#define PAGECTL_HUGE_NOHUGEPAGE		0x001
+/* The VMA does not cover the aligned 2 MiB, or its file offset is not aligned. */
+#define PAGECTL_HUGE_UNALIGNED		0x002
+/* Registered with userfaultfd in missing or minor mode. */
+#define PAGECTL_HUGE_UFFD		0x004
+/* A file whose page cache holds no large folios. */
+#define PAGECTL_HUGE_NO_LARGE_FOLIOS	0x008
+/* VM_IO, VM_PFNMAP, VM_MIXEDMAP or a special mapping: no THP there. */
+#define PAGECTL_HUGE_SPECIAL		0x010
+/* prctl(PR_SET_THP_DISABLE) (the library reads it). */
+#define PAGECTL_HUGE_PROCESS_DISABLED	0x020
+/* THP is "never" for this memory (the library reads it). */
+#define PAGECTL_HUGE_SYSTEM_DISABLED	0x040
+/* THP is "madvise" and the VMA has no MADV_HUGEPAGE (the library reads it). */
+#define PAGECTL_HUGE_NOT_ADVISED	0x080
+/* Not a reason: the VMA has MADV_HUGEPAGE (VM_HUGEPAGE). */
+#define PAGECTL_HUGE_ADVISED		0x100
+
+/**
+ * struct pagectl_huge_slot - one 2 MiB slot of a HUGE_MAP
+ * @addr: the slot's first address, 2 MiB aligned
+ * @state: %PAGECTL_HUGE_EMPTY, _PMD, _HUGETLB, _LARGE or _SMALL
+ * @reasons: %PAGECTL_HUGE_* reasons, and %PAGECTL_HUGE_ADVISED, of the VMA
+ *	at the slot's first mapped address
+ * @present: pages of the slot that are present (512 for a huge leaf)
+ * @backing: %PAGECTL_BACKING_* of that VMA
+ * @order: the largest folio order present (9 for a THP, 0 for small pages)
+ * @nr_vmas: VMAs that meet the slot
+ */
+struct pagectl_huge_slot {
+	__aligned_u64 addr;
+	__u32 state;
+	__u32 reasons;
+	__u32 present;
+	__u8 backing;
+	__u8 order;
+	__u16 nr_vmas;
+};
+
+/**
+ * struct pagectl_huge_map - why memory is or is not huge (PAGECTL_HUGE_MAP)
+ * @size: sizeof(struct pagectl_huge_map)
+ * @flags: %PAGECTL_WALK_PID
+ * @start: first address; rounded down to 2 MiB
+ * @end: address after the last; rounded up to 2 MiB
+ * @records: user pointer to an array of &struct pagectl_huge_slot
+ * @record_size: the caller's sizeof(struct pagectl_huge_slot)
+ * @max_records: capacity of @records, not 0
+ * @pid: with %PAGECTL_WALK_PID the target's pid, otherwise 0
+ * @__reserved: must be 0
+ * @nr_records: out: records written
+ * @out_flags: out: 0
+ * @next: out: where to resume (the next call's @start); the map is
+ *	complete when @next equals the rounded @end
+ *
+ * One record per 2 MiB slot that a VMA meets, in address order; slots with
+ * no VMA are skipped. Nothing is faulted in or changed.
+ *
+ * Errors: EINVAL (rounded @end not above @start, @max_records 0,
+ * @record_size out of range, the @pid rules of WALK), EFAULT (@start or
+ * @end above the user address space, @records not writable), ENOMEM (no
+ * memory for the kernel's batch of records), EOPNOTSUPP (page tables this
+ * kernel cannot read safely, as for WALK), EPERM, ESRCH and EINTR as for
+ * WALK; EINTR only before the first record, after which the call returns
+ * the records it has.
+ */
+struct pagectl_huge_map {
+	__u32 size;
+	__u32 flags;
+	__aligned_u64 start;
+	__aligned_u64 end;
+	__aligned_u64 records;
+	__u32 record_size;
+	__u32 max_records;
+	__u32 pid;
+	__u32 __reserved;
+	__u32 nr_records;
+	__u32 out_flags;
+	__aligned_u64 next;
+};
+
+/** PAGECTL_HUGE_MAP - why a range is or is not huge: &struct pagectl_huge_map */
+#define PAGECTL_HUGE_MAP	_IO(PAGECTL_TYPE, PAGECTL_CMD_HUGE_MAP)
 
 /** PAGECTL_TIMER_BUF - @target is a buffer file descriptor, not a pin handle */
 #define PAGECTL_TIMER_BUF		0x1U

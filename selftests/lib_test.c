@@ -6,8 +6,11 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <pagectl/pagectl.h>
@@ -117,6 +120,107 @@ TEST(buffers)
 	ASSERT_EQ(42, p[0]);
 	ASSERT_EQ(0, munmap(p, 8192));
 	close(fd);
+}
+
+#define THP_DIR		"/sys/kernel/mm/transparent_hugepage/"
+#define SLOT		(2UL << 20)
+
+/* The selected word of a THP setting, "" if there is none. */
+static void thp_get(const char *name, char *word, size_t len)
+{
+	char path[128], buf[128], *open, *close;
+	FILE *f;
+
+	word[0] = '\0';
+	snprintf(path, sizeof(path), THP_DIR "%s", name);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	open = fgets(buf, sizeof(buf), f) ? strchr(buf, '[') : NULL;
+	close = open ? strchr(open, ']') : NULL;
+	if (close) {
+		*close = '\0';
+		snprintf(word, len, "%s", open + 1);
+	}
+	fclose(f);
+}
+
+static int thp_set(const char *name, const char *word)
+{
+	char path[128];
+	FILE *f;
+	int ret;
+
+	snprintf(path, sizeof(path), THP_DIR "%s", name);
+	f = fopen(path, "we");
+	if (!f)
+		return -1;
+	ret = fputs(word, f) < 0;
+	return fclose(f) || ret ? -1 : 0;
+}
+
+/* The reasons of the one slot at @p, or -1. */
+static long slot_reasons(struct pagectl *pc, void *p)
+{
+	struct pagectl_huge_slot slot;
+	struct pagectl_huge_map hm = {
+		.size = sizeof(hm), .start = (uintptr_t)p, .end = (uintptr_t)p + SLOT,
+		.records = (uintptr_t)&slot, .record_size = sizeof(slot), .max_records = 1,
+	};
+
+	return pagectl_huge_map(pc, &hm) == 1 ? (long)slot.reasons : -1;
+}
+
+/* What the process and the system say, added to the module's reasons. */
+TEST(huge_map_adds_process_and_system_reasons)
+{
+	char enabled[32], per_size[32];
+	struct pagectl *pc;
+	__u8 *map, *p;
+	long r;
+	int ret;
+
+	ret = pagectl_open(NULL, &pc);
+	if (ret == -ENOENT)
+		SKIP(return, "module not loaded");
+	ASSERT_EQ(0, ret);
+	thp_get("enabled", enabled, sizeof(enabled));
+	if (!enabled[0])
+		SKIP(pagectl_close(pc); return, "no THP in this kernel");
+	thp_get("hugepages-2048kB/enabled", per_size, sizeof(per_size));
+	if (per_size[0])
+		ASSERT_EQ(0, thp_set("hugepages-2048kB/enabled", "inherit"));
+
+	map = mmap(NULL, 2 * SLOT, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, map);
+	p = (__u8 *)(((uintptr_t)map + SLOT - 1) & ~(SLOT - 1));
+
+	ASSERT_EQ(0, thp_set("enabled", "always"));
+	r = slot_reasons(pc, p);
+	EXPECT_EQ(0, r);
+
+	ASSERT_EQ(0, thp_set("enabled", "madvise"));
+	r = slot_reasons(pc, p);
+	EXPECT_EQ(PAGECTL_HUGE_NOT_ADVISED, r);
+	ASSERT_EQ(0, madvise(p, SLOT, MADV_HUGEPAGE));
+	r = slot_reasons(pc, p);
+	EXPECT_EQ(PAGECTL_HUGE_ADVISED, r);
+
+	ASSERT_EQ(0, thp_set("enabled", "never"));
+	r = slot_reasons(pc, p);
+	EXPECT_EQ(PAGECTL_HUGE_ADVISED | PAGECTL_HUGE_SYSTEM_DISABLED, r);
+
+	ASSERT_EQ(0, thp_set("enabled", "always"));
+	ASSERT_EQ(0, prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0));
+	r = slot_reasons(pc, p);
+	ASSERT_EQ(0, prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0));
+	EXPECT_EQ(PAGECTL_HUGE_ADVISED | PAGECTL_HUGE_PROCESS_DISABLED, r);
+
+	thp_set("enabled", enabled);
+	if (per_size[0])
+		thp_set("hugepages-2048kB/enabled", per_size);
+	munmap(map, 2 * SLOT);
+	pagectl_close(pc);
 }
 
 TEST_HARNESS_MAIN

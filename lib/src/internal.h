@@ -36,6 +36,7 @@
 #define PAGECTL_WALK_REC_SIZE_V1	offsetofend(struct pagectl_walk_rec, swap_type)
 #define PAGECTL_BUF_CREATE_SIZE_V1	offsetofend(struct pagectl_buf_create, __reserved)
 #define PAGECTL_BUF_INFO_SIZE_V1	offsetofend(struct pagectl_buf_info, __reserved)
+#define PAGECTL_HUGE_MAP_SIZE_V1	offsetofend(struct pagectl_huge_map, next)
 
 /*
  * Symbol versions (libpagectl.map): @name is the default version, of node

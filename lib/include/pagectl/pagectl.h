@@ -173,6 +173,27 @@ int pagectl_walk(struct pagectl *pc, struct pagectl_walk *arg);
 int pagectl_walk_range(struct pagectl *pc, struct pagectl_walk_range *arg);
 
 /**
+ * pagectl_huge_map() - what backs each 2 MiB slot of a range, and why it is
+ *	not one huge page
+ * @pc: the handle
+ * @arg: in: size (PAGECTL_ARG()), start, end, records, record_size
+ *	(sizeof(struct pagectl_huge_slot)), max_records, flags
+ *	(%PAGECTL_WALK_PID), pid; out: nr_records, next
+ *
+ * To the module's reasons the library adds what the process and the system
+ * say about slots that are not huge: %PAGECTL_HUGE_PROCESS_DISABLED
+ * (THP_enabled: 0 in /proc/PID/status), %PAGECTL_HUGE_SYSTEM_DISABLED and
+ * %PAGECTL_HUGE_NOT_ADVISED (/sys/kernel/mm/transparent_hugepage: enabled,
+ * hugepages-2048kB/enabled for anonymous memory, shmem_enabled for shmem).
+ * Call again with start = next until next reaches the end. The pid rule of
+ * pagectl_walk() applies.
+ *
+ * Return: the number of records written, or a negative errno; -EINVAL for a
+ * size smaller than the struct's first version (0 among them).
+ */
+int pagectl_huge_map(struct pagectl *pc, struct pagectl_huge_map *arg);
+
+/**
  * pagectl_buf_create() - allocate a kernel buffer and get a descriptor for it
  * @pc: the handle
  * @arg: in: size (PAGECTL_ARG()), length, node (or %PAGECTL_NODE_LOCAL),

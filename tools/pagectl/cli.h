@@ -79,6 +79,26 @@ void print_size(enum output_type type, const char *key, const char *fmt,
 void print_kib(enum output_type type, const char *key, const char *fmt,
 	       unsigned long long bytes);
 
+/* A line of /proc/PID/maps: "start-end perms offset dev inode name". */
+struct maps_line {
+	unsigned long long start, end;
+	char perms[8];
+	char name[4096];
+};
+
+/* /proc/PID/maps, or pagectl's own for @pid 0. */
+FILE *cli_open_maps(pid_t pid);
+
+/* The next line of @f: 1, 0 at the end, -1 for a line that does not parse. */
+int cli_read_maps_line(FILE *f, struct maps_line *m);
+
+/* walk's and maps' options: -p, -b, -j, --pretty, -h. Returns 0 or -1. */
+int cli_walk_parse(int argc, char **argv, pid_t *pid, void (*usage)(FILE *out),
+		   const char *cmd);
+
+/* Why a walk failed, in words. */
+const char *cli_walk_error(int err);
+
 int cmd_pin(int argc, char **argv);
 int cmd_walk(int argc, char **argv);
 int cmd_maps(int argc, char **argv);

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * pagectl walk and pagectl maps: the page tables behind an address, and a
- * summary of every mapping of a process.
+ * pagectl walk: the page tables behind an address, level by level.
  *
  * Copyright (C) 2026 The pagectl authors
  */
@@ -9,7 +8,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +15,6 @@
 
 #include "cli.h"
 
-#define BATCH 4096
 /* Bytes of a page-table entry: a table of them fills one page. */
 #define ENTRY_BYTES 8
 
@@ -134,10 +131,6 @@ static const struct bit_name vma_bits[] = {
 	{ PAGECTL_VMA_SEALED, "sealed" },
 };
 
-struct walk_opts {
-	pid_t pid;
-};
-
 static const char *name_of(const char *const *names, size_t n, unsigned int v)
 {
 	return v < n && names[v] ? names[v] : "?";
@@ -155,41 +148,6 @@ static void print_bits(const struct bit_name *names, size_t n, unsigned long lon
 		if (bits & names[i].bit)
 			print_string(PRINT_ANY, NULL, shown++ ? " %s" : "%s", names[i].name);
 	close_json_array();
-}
-
-/* A maps line of @pid: "start-end perms offset dev inode name". */
-struct maps_line {
-	unsigned long long start, end;
-	char perms[8];
-	char name[4096];
-};
-
-static FILE *open_maps(pid_t pid)
-{
-	char path[64];
-
-	if (pid)
-		snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
-	else
-		snprintf(path, sizeof(path), "/proc/self/maps");
-	return fopen(path, "re");
-}
-
-static int read_maps_line(FILE *f, struct maps_line *m)
-{
-	char line[4352];
-	int name_at = 0;
-
-	if (!fgets(line, sizeof(line), f))
-		return 0;
-	line[strcspn(line, "\n")] = 0;
-	m->name[0] = 0;
-	if (sscanf(line, "%llx-%llx %7s %*s %*s %*s %n", &m->start, &m->end, m->perms,
-		   &name_at) < 3)
-		return -1;
-	if (name_at)
-		snprintf(m->name, sizeof(m->name), "%s", line + name_at);
-	return 1;
 }
 
 /*
@@ -216,10 +174,10 @@ static int parse_addr(const char *arg, pid_t pid, unsigned long long *addr)
 		if (cli_parse_size(plus + 1, &off))
 			return -1;
 	}
-	f = open_maps(pid);
+	f = cli_open_maps(pid);
 	if (!f)
 		return -1;
-	while ((r = read_maps_line(f, &m)) != 0) {
+	while ((r = cli_read_maps_line(f, &m)) != 0) {
 		if (r > 0 && strstr(m.name, word)) {
 			fclose(f);
 			*addr = m.start + off;
@@ -252,24 +210,8 @@ static void walk_usage(FILE *out)
 		"      --pretty    print it indented\n");
 }
 
-static void maps_usage(FILE *out)
-{
-	fprintf(out,
-		"Usage: pagectl maps [-p PID] [-b] [-j|--pretty]\n"
-		"\n"
-		"Summarise every mapping of a process from its page tables: how much\n"
-		"is present, swapped out, the shared zero page, in huge pages, and\n"
-		"possibly pinned for DMA. Sizes are in KiB.\n"
-		"\n"
-		"  -p, --pid PID   the process (needs CAP_SYS_PTRACE); default: pagectl itself\n"
-		"  -b, --bytes     sizes in bytes\n"
-		"  -j, --json      print one JSON object, its \"mappings\" one object per\n"
-		"                  mapping (sizes in bytes)\n"
-		"      --pretty    print it indented\n");
-}
-
-static int walk_parse(int argc, char **argv, struct walk_opts *o,
-		      void (*usage)(FILE *out), const char *cmd)
+int cli_walk_parse(int argc, char **argv, pid_t *pid, void (*usage)(FILE *out),
+		   const char *cmd)
 {
 	static const struct option opts[] = {
 		{ "pid", required_argument, NULL, 'p' },
@@ -285,7 +227,7 @@ static int walk_parse(int argc, char **argv, struct walk_opts *o,
 	while ((c = getopt_long(argc, argv, "p:bjh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			if (cli_parse_pid(cmd, optarg, &o->pid))
+			if (cli_parse_pid(cmd, optarg, pid))
 				return -1;
 			break;
 		case 'h':
@@ -299,7 +241,7 @@ static int walk_parse(int argc, char **argv, struct walk_opts *o,
 	return 0;
 }
 
-static const char *walk_error(int err)
+const char *cli_walk_error(int err)
 {
 	switch (err) {
 	case -EPERM:
@@ -448,20 +390,20 @@ static void print_walk(const struct pagectl_walk *w, pid_t pid, unsigned int pag
 
 int cmd_walk(int argc, char **argv)
 {
-	struct walk_opts o = { 0 };
 	struct pagectl_walk w;
+	pid_t pid = 0;
 	unsigned long long addr;
 	unsigned int page_size;
 	struct pagectl *pc;
 	int ret;
 
-	if (walk_parse(argc, argv, &o, walk_usage, "walk"))
+	if (cli_walk_parse(argc, argv, &pid, walk_usage, "walk"))
 		return EXIT_USAGE;
 	if (optind != argc - 1) {
 		walk_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (parse_addr(argv[optind], o.pid, &addr)) {
+	if (parse_addr(argv[optind], pid, &addr)) {
 		fprintf(stderr, "pagectl walk: bad address '%s'%s\n", argv[optind],
 			errno == ENOENT ? ": no mapping of that name" : "");
 		return EXIT_USAGE;
@@ -475,162 +417,18 @@ int cmd_walk(int argc, char **argv)
 	memset(&w, 0, sizeof(w));
 	w.size = sizeof(w);
 	w.addr = addr;
-	if (o.pid) {
+	if (pid) {
 		w.flags = PAGECTL_WALK_PID;
-		w.pid = o.pid;
+		w.pid = pid;
 	}
 	ret = pagectl_walk(pc, &w);
 	pagectl_close(pc);
 	if (ret < 0) {
-		fprintf(stderr, "pagectl walk: %#llx: %s\n", addr, walk_error(ret));
+		fprintf(stderr, "pagectl walk: %#llx: %s\n", addr, cli_walk_error(ret));
 		return EXIT_FAILURE;
 	}
 	w.addr = addr;
 	output_begin();
-	print_walk(&w, o.pid, page_size);
+	print_walk(&w, pid, page_size);
 	return output_end() ? EXIT_FAILURE : EXIT_SUCCESS;
-}
-
-/* What the page tables hold for one mapping, in bytes. */
-struct maps_sum {
-	unsigned long long present, swap, zero, huge, pinned, other;
-};
-
-static int sum_vma(struct pagectl *pc, pid_t pid, const struct maps_line *m,
-		   struct pagectl_walk_rec *recs, struct maps_sum *s)
-{
-	unsigned long long start = m->start;
-
-	memset(s, 0, sizeof(*s));
-	while (start < m->end) {
-		struct pagectl_walk_range wr = {
-			.size = sizeof(wr),
-			.flags = PAGECTL_WALK_PAGE_STATE,
-			.start = start,
-			.end = m->end,
-			.records = (uintptr_t)recs,
-			.record_size = sizeof(*recs),
-			.max_records = BATCH,
-		};
-		int n, i;
-
-		if (pid) {
-			wr.flags |= PAGECTL_WALK_PID;
-			wr.pid = pid;
-		}
-		n = pagectl_walk_range(pc, &wr);
-		if (n < 0)
-			return n;
-		for (i = 0; i < n; i++) {
-			const struct pagectl_walk_rec *r = &recs[i];
-			unsigned long long first = r->addr < m->start ? m->start : r->addr;
-			unsigned long long last = r->addr + (1ULL << r->shift);
-			unsigned long long bytes;
-
-			if (last > m->end)
-				last = m->end;
-			bytes = last - first;
-			if (r->kind == PAGECTL_ENTRY_LEAF) {
-				s->present += bytes;
-				if (r->page_flags & PAGECTL_PAGE_ZERO)
-					s->zero += bytes;
-				/* A leaf above the PTE level maps a huge page. */
-				if (r->level < PAGECTL_LEVEL_PTE)
-					s->huge += bytes;
-				if (r->page_flags & PAGECTL_PAGE_MAYBE_DMA_PINNED)
-					s->pinned += bytes;
-			} else if (r->kind == PAGECTL_ENTRY_SWAP) {
-				s->swap += bytes;
-			} else {
-				s->other += bytes;
-			}
-		}
-		start = wr.next;
-	}
-	return 0;
-}
-
-/* The heading of the table; sizes are wider in bytes (-b) than in KiB. */
-static void print_maps_heading(void)
-{
-	int w = output_bytes() ? 12 : 9;
-
-	print_fp("%-25s %4s %*s %*s %*s %*s %*s %*s  %s\n", "ADDRESS", "PERM", w, "SIZE",
-		 w, "PRESENT", w, "SWAP", w, "ZERO", w, "HUGE", w, "PINNED", "MAPPING");
-}
-
-/* One mapping: a line of the table, an object of "mappings". */
-static void print_mapping(const struct maps_line *m, const struct maps_sum *s)
-{
-	const char *col = output_bytes() ? " %12llu" : " %9llu";
-
-	open_json_object(NULL);
-	print_0xhex(PRINT_ANY, "start", "%012llx", m->start);
-	print_0xhex(PRINT_ANY, "end", "-%012llx", m->end);
-	print_string(PRINT_ANY, "perms", " %4s", m->perms);
-	print_kib(PRINT_ANY, "size", col, m->end - m->start);
-	print_kib(PRINT_ANY, "present", col, s->present);
-	print_kib(PRINT_ANY, "swap", col, s->swap);
-	print_kib(PRINT_ANY, "zero", col, s->zero);
-	print_kib(PRINT_ANY, "huge", col, s->huge);
-	print_kib(PRINT_ANY, "pinned", col, s->pinned);
-	print_kib(PRINT_JSON, "other", NULL, s->other);
-	print_string(PRINT_ANY, "name", "  %s\n", m->name);
-	close_json_object();
-}
-
-int cmd_maps(int argc, char **argv)
-{
-	struct walk_opts o = { 0 };
-	struct pagectl_walk_rec *recs;
-	struct maps_line m;
-	struct pagectl *pc;
-	int r, ret = EXIT_SUCCESS;
-	FILE *f;
-
-	if (walk_parse(argc, argv, &o, maps_usage, "maps"))
-		return EXIT_USAGE;
-	if (optind != argc) {
-		fprintf(stderr, "pagectl maps: unexpected argument '%s'\n", argv[optind]);
-		return EXIT_USAGE;
-	}
-	f = open_maps(o.pid);
-	if (!f) {
-		fprintf(stderr, "pagectl maps: /proc/%d/maps: %s\n", (int)o.pid, strerror(errno));
-		return EXIT_FAILURE;
-	}
-	recs = calloc(BATCH, sizeof(*recs));
-	if (!recs || cli_open_device(&pc) < 0) {
-		free(recs);
-		fclose(f);
-		return EXIT_FAILURE;
-	}
-	output_begin();
-	print_int(PRINT_JSON, "pid", NULL, o.pid ? o.pid : getpid());
-	print_maps_heading();
-	open_json_array("mappings");
-	while ((r = read_maps_line(f, &m)) != 0) {
-		struct maps_sum s;
-		int err;
-
-		if (r < 0)
-			continue;
-		err = sum_vma(pc, o.pid, &m, recs, &s);
-		/* [vsyscall] lies above the user address space: nothing to walk. */
-		if (err == -EFAULT)
-			continue;
-		if (err < 0) {
-			fprintf(stderr, "pagectl maps: %s\n", walk_error(err));
-			ret = EXIT_FAILURE;
-			break;
-		}
-		print_mapping(&m, &s);
-	}
-	close_json_array();
-	if (output_end())
-		ret = EXIT_FAILURE;
-	pagectl_close(pc);
-	free(recs);
-	fclose(f);
-	return ret;
 }

@@ -12,13 +12,17 @@
  *   walk         WALK_RANGE, one 56-byte record per non-empty entry (frame,
  *                decoded bits, level), in calls of 64 Ki records;
  *   walk+state   the same with PAGECTL_WALK_PAGE_STATE: page flags and node,
- *                which cost a folio reference per entry.
+ *                which cost a folio reference per entry;
+ *   huge map     HUGE_MAP (pagectl_huge_map()), one 24-byte record per 2 MiB
+ *                slot: what backs it and why it is not huge, which costs a
+ *                folio reference per present PTE.
  *
  * Ranges: populated 4 KiB pages, populated THP, one page per 2 MiB, and an
  * untouched 64 GiB reservation. Figures are millions of 4 KiB pages of
  * address space per second (the median of several runs), and the ratio of
- * each to pagemap. Then the latency of explaining one address: WALK against
- * one 8-byte pread() of pagemap.
+ * each to pagemap, and the time a huge map and a range walk take per GiB of
+ * each range. Then the latency of explaining one address: WALK against one
+ * 8-byte pread() of pagemap.
  *
  * Copyright (C) 2026 The pagectl authors
  */
@@ -81,6 +85,7 @@ static int pm_fd;
 static __u64 *pm_buf;
 static struct pagectl_walk_rec *recs;
 static struct page_region *regions;
+static struct pagectl_huge_slot *slots;
 
 /* Each reader returns what it produced (entries, records or regions), or -1. */
 static long read_pagemap(__u8 *p, size_t len)
@@ -151,6 +156,25 @@ static long walk_state(__u8 *p, size_t len)
 	return walk(p, len, PAGECTL_WALK_PAGE_STATE);
 }
 
+static long huge_map(__u8 *p, size_t len)
+{
+	__u64 start = (uintptr_t)p, end = start + len;
+	long total = 0;
+
+	while (start < end) {
+		PAGECTL_ARG(pagectl_huge_map, hm, .start = start, .end = end,
+			    .records = (uintptr_t)slots, .record_size = sizeof(*slots),
+			    .max_records = RECS);
+		int n = pagectl_huge_map(pc, &hm);
+
+		if (n < 0)
+			return -1;
+		total += n;
+		start = hm.next;
+	}
+	return total;
+}
+
 struct method {
 	const char *name;
 	long (*run)(__u8 *p, size_t len);
@@ -161,7 +185,11 @@ static const struct method methods[] = {
 	{ "PAGEMAP_SCAN", scan_pagemap },
 	{ "walk", walk_plain },
 	{ "walk+state", walk_state },
+	{ "huge map", huge_map },
 };
+
+#define WALK_METHOD	2
+#define HUGE_METHOD	4
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define NR_METHODS	ARRAY_SIZE(methods)
@@ -183,6 +211,12 @@ static double rate(const struct method *m, __u8 *p, size_t len, long *out)
 	return (len / PAGE) / median(t, REPS) * 1e3;
 }
 
+/* Milliseconds to cover 1 GiB at @mpages_per_s million 4 KiB pages a second. */
+static double ms_per_gib(double mpages_per_s)
+{
+	return (double)(1UL << 30) / PAGE / (mpages_per_s * 1e6) * 1e3;
+}
+
 static void bench_range(const char *what, __u8 *p, size_t len)
 {
 	double r[NR_METHODS];
@@ -201,6 +235,10 @@ static void bench_range(const char *what, __u8 *p, size_t len)
 	for (i = 0; i < NR_METHODS; i++)
 		printf(i ? " / %ld" : "%ld", out[i] < 0 ? 0 : out[i]);
 	printf("]\n");
+	if (r[WALK_METHOD] && r[HUGE_METHOD])
+		printf("%-24s %12s huge map %.2f ms per GiB, walk %.2f ms per GiB (%.2fx)\n",
+		       "", "", ms_per_gib(r[HUGE_METHOD]), ms_per_gib(r[WALK_METHOD]),
+		       ms_per_gib(r[HUGE_METHOD]) / ms_per_gib(r[WALK_METHOD]));
 }
 
 static __u8 *map(size_t len, size_t align, int huge, int touch_every)
@@ -263,7 +301,8 @@ int main(void)
 	pm_buf = malloc(PM_CHUNK * 8);
 	recs = calloc(RECS, sizeof(*recs));
 	regions = calloc(RECS, sizeof(*regions));
-	if (pm_fd < 0 || !pm_buf || !recs || !regions)
+	slots = calloc(RECS, sizeof(*slots));
+	if (pm_fd < 0 || !pm_buf || !recs || !regions || !slots)
 		return 1;
 
 	printf("walk_bench: Mpages/s of address space (x pagemap), kernel ");

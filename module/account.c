@@ -13,6 +13,10 @@
  * Armed timers fire in hard interrupt context. They are capped per file,
  * per user and for the whole module.
  *
+ * A watch's queue is kernel memory allocated at creation and charged to the
+ * creator's memory cgroup; watches are capped per file, their queues in
+ * length.
+ *
  * Copyright (C) 2026 The pagectl authors
  */
 
@@ -55,6 +59,15 @@ unsigned long pagectl_min_timer_period_ns = 100000;
 module_param_named(min_timer_period_ns, pagectl_min_timer_period_ns, ulong, 0444);
 MODULE_PARM_DESC(min_timer_period_ns,
 		 "Shortest timer period without CAP_SYS_ADMIN, in ns (default 100000)");
+
+unsigned int pagectl_max_watches_per_file = 16;
+module_param_named(max_watches_per_file, pagectl_max_watches_per_file, uint, 0444);
+MODULE_PARM_DESC(max_watches_per_file,
+		 "Watches created through one open file that may be open at once (default 16)");
+
+unsigned int pagectl_max_watch_queue = 4096;
+module_param_named(max_watch_queue, pagectl_max_watch_queue, uint, 0444);
+MODULE_PARM_DESC(max_watch_queue, "Events one watch may queue at most (default 4096)");
 
 static atomic_t pagectl_timers_armed = ATOMIC_INIT(0);
 

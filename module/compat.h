@@ -251,4 +251,11 @@ static inline vm_fault_t pagectl_insert_pfn_pmd(struct vm_fault *vmf,
 #define PAGECTL_BUF_HUGE_SUPPORTED	0
 #endif
 
+/*
+ * WATCH is an MMU notifier: kernels build them only for a user (KVM, HMM,
+ * RDMA on-demand paging, ...). Without them WATCH is absent (ENOTTY) and
+ * PAGECTL_FEATURE_WATCH is clear.
+ */
+#define PAGECTL_WATCH_SUPPORTED	IS_ENABLED(CONFIG_MMU_NOTIFIER)
+
 #endif /* _PAGECTL_COMPAT_H */

@@ -45,6 +45,8 @@ struct user_struct;
  * @buf_timers_lock: serialises arming and disarming buffer timers
  * @buf_bytes: bytes of live buffers created through this file, for
  *	max_buf_bytes; buffers keep counting after the file is closed
+ * @watches: open watches created through this file, for
+ *	max_watches_per_file; they keep counting after the file is closed
  * @node: entry in the list of open files (core.c)
  */
 struct pagectl_file {
@@ -62,6 +64,7 @@ struct pagectl_file {
 	struct xarray buf_timers;
 	struct mutex buf_timers_lock;	/* arming and disarming buf_timers */
 	atomic_long_t buf_bytes;
+	atomic_t watches;
 	struct list_head node;
 };
 
@@ -123,6 +126,7 @@ union pagectl_ucmd_buffer {
 	struct pagectl_buf_info buf_info;
 	struct pagectl_buf_fill buf_fill;
 	struct pagectl_huge_map huge_map;
+	struct pagectl_watch watch;
 };
 
 /**
@@ -279,6 +283,8 @@ bool pagectl_file_is_buf(const struct file *file);
 extern unsigned int pagectl_max_timers_per_user;
 extern unsigned int pagectl_max_timers;
 extern unsigned long pagectl_min_timer_period_ns;
+extern unsigned int pagectl_max_watches_per_file;
+extern unsigned int pagectl_max_watch_queue;
 struct pagectl_user *pagectl_user_get(void);
 void pagectl_user_put(struct pagectl_user *u);
 int pagectl_account_locked(struct user_struct *user, unsigned long npages);
@@ -374,6 +380,10 @@ int pagectl_walk_range_ioctl(struct pagectl_ucmd *ucmd);
 
 /* huge.c */
 int pagectl_huge_map_ioctl(struct pagectl_ucmd *ucmd);
+
+/* watch.c */
+int pagectl_watch_ioctl(struct pagectl_ucmd *ucmd);
+
 /* buf.c */
 int pagectl_buf_create_ioctl(struct pagectl_ucmd *ucmd);
 int pagectl_buf_timer_ioctl(struct pagectl_ucmd *ucmd);

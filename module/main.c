@@ -48,6 +48,8 @@ static int pagectl_get_info_ioctl(struct pagectl_ucmd *ucmd)
 			 PAGECTL_FEATURE_TIMER | PAGECTL_FEATURE_HUGE_MAP;
 	if (PAGECTL_BUF_HUGE_SUPPORTED)
 		info->features |= PAGECTL_FEATURE_BUF_HUGE;
+	if (PAGECTL_WATCH_SUPPORTED)
+		info->features |= PAGECTL_FEATURE_WATCH;
 	info->max_pin_pages = pagectl_max_pin_pages;
 	info->max_buf_bytes = pagectl_max_buf_bytes;
 	info->max_walk_records = pagectl_max_walk_records;
@@ -99,6 +101,11 @@ static const struct pagectl_ioctl_op pagectl_dev_ops[] = {
 	[PAGECTL_CMD_HUGE_MAP - PAGECTL_CMD_BASE] =
 		PAGECTL_IOCTL_OP(PAGECTL_HUGE_MAP, pagectl_huge_map_ioctl,
 				 struct pagectl_huge_map, next, PAGECTL_WALK_PID),
+#if PAGECTL_WATCH_SUPPORTED
+	[PAGECTL_CMD_WATCH - PAGECTL_CMD_BASE] =
+		PAGECTL_IOCTL_OP(PAGECTL_WATCH, pagectl_watch_ioctl,
+				 struct pagectl_watch, __reserved, PAGECTL_WALK_PID),
+#endif
 };
 
 static const struct pagectl_ioctl_table pagectl_dev_table = {

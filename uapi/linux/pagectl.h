@@ -38,6 +38,7 @@
 #define PAGECTL_CMD_BUF_CREATE	0x86
 #define PAGECTL_CMD_TIMER	0x87
 #define PAGECTL_CMD_HUGE_MAP	0x88
+#define PAGECTL_CMD_WATCH	0x89
 
 /* Command numbers of a buffer file descriptor; /dev/pagectl has none of them. */
 #define PAGECTL_BUF_CMD_INFO	0x90
@@ -75,6 +76,7 @@
  * @PAGECTL_FEATURE_BUF_HUGE: %PAGECTL_BUF_HUGE buffers (kernels with special
  *	PMD PFN mappings: 6.12 and later on x86-64)
  * @PAGECTL_FEATURE_HUGE_MAP: HUGE_MAP
+ * @PAGECTL_FEATURE_WATCH: WATCH and watch file descriptors
  *
  * Only the values are ABI; the enum itself is never part of a struct.
  */
@@ -85,7 +87,8 @@ enum pagectl_feature {
 	PAGECTL_FEATURE_BUF	= 1 << 3,
 	PAGECTL_FEATURE_TIMER	= 1 << 4,
 	PAGECTL_FEATURE_BUF_HUGE = 1 << 5,
-	PAGECTL_FEATURE_HUGE_MAP = 1 << 6
+	PAGECTL_FEATURE_HUGE_MAP = 1 << 6,
+	PAGECTL_FEATURE_WATCH	= 1 << 7
 };
 
 /**
@@ -696,6 +699,84 @@ struct pagectl_huge_map {
 
 /** PAGECTL_HUGE_MAP - why a range is or is not huge: &struct pagectl_huge_map */
 #define PAGECTL_HUGE_MAP	_IO(PAGECTL_TYPE, PAGECTL_CMD_HUGE_MAP)
+
+/*
+ * What happened to a watched range: &pagectl_watch_event.event, from the
+ * kernel's reason for invalidating the range's page-table entries.
+ */
+#define PAGECTL_WATCH_UNMAP	0  /* munmap(), mremap() away, MADV_DONTNEED */
+#define PAGECTL_WATCH_PROTECTION 1 /* mprotect(), or fork() write-protecting */
+#define PAGECTL_WATCH_CLEAR	2  /* entries cleared: copy-on-write, swap-out, migration, ... */
+#define PAGECTL_WATCH_SOFT_DIRTY 3 /* soft-dirty bits cleared (clear_refs) */
+#define PAGECTL_WATCH_MIGRATE	4  /* device migration (migrate_vma) */
+#define PAGECTL_WATCH_EXCLUSIVE	5  /* made exclusive to a device */
+#define PAGECTL_WATCH_RELEASE	6  /* the address space is exiting; the last event */
+#define PAGECTL_WATCH_OTHER	7  /* a reason this module does not know */
+
+/** PAGECTL_WATCH_QUEUE_DEFAULT - events a watch holds when @queue_len is 0 */
+#define PAGECTL_WATCH_QUEUE_DEFAULT	256
+
+/**
+ * struct pagectl_watch_event - one change of a watched range, as read()
+ *	from a watch descriptor returns it
+ * @start: first address of the change, clipped to the watched range
+ * @end: address after the last, clipped to the watched range
+ * @event: %PAGECTL_WATCH_UNMAP, _PROTECTION, ...
+ * @flags: 0
+ * @seq: the event's number, from 1; lost events take numbers too
+ * @lost: events dropped because the queue was full since the previous
+ *	event read
+ */
+struct pagectl_watch_event {
+	__aligned_u64 start;
+	__aligned_u64 end;
+	__u32 event;
+	__u32 flags;
+	__aligned_u64 seq;
+	__aligned_u64 lost;
+};
+
+/**
+ * struct pagectl_watch - watch a range of an address space (PAGECTL_WATCH)
+ * @size: sizeof(struct pagectl_watch)
+ * @flags: %PAGECTL_WALK_PID
+ * @start: first address; rounded down to a page
+ * @end: address after the last; rounded up to a page
+ * @pid: with %PAGECTL_WALK_PID the target's pid, otherwise 0
+ * @queue_len: events the watch holds before it drops them; 0 for
+ *	%PAGECTL_WATCH_QUEUE_DEFAULT, at most the module's max_watch_queue
+ * @fd: out: the watch descriptor (close-on-exec)
+ * @__reserved: must be 0
+ *
+ * The watch is told by the kernel's MMU notifier whenever page-table
+ * entries of the range are invalidated, and queues one &struct
+ * pagectl_watch_event for it; read() returns whole events, poll() reports
+ * POLLIN while events are queued and POLLHUP after %PAGECTL_WATCH_RELEASE.
+ * A full queue drops events and counts them. The target is the file's
+ * address space or, with %PAGECTL_WALK_PID, another process as for WALK;
+ * a watch never keeps it alive, and it changes nothing in it but the
+ * notifier.
+ *
+ * Errors: EINVAL (rounded @end not above @start, @queue_len above
+ * max_watch_queue, the @pid rules of WALK), EFAULT (@start or @end above
+ * the user address space), ENOSPC (max_watches_per_file watches of this
+ * file are open), ENOMEM (no memory for the queue or the descriptor),
+ * EMFILE (no free descriptor), ENFILE (the system's limit of open
+ * files), EPERM, ESRCH and EINTR as for WALK.
+ */
+struct pagectl_watch {
+	__u32 size;
+	__u32 flags;
+	__aligned_u64 start;
+	__aligned_u64 end;
+	__u32 pid;
+	__u32 queue_len;
+	__s32 fd;
+	__u32 __reserved;
+};
+
+/** PAGECTL_WATCH - a descriptor of a range's changes: &struct pagectl_watch */
+#define PAGECTL_WATCH		_IO(PAGECTL_TYPE, PAGECTL_CMD_WATCH)
 
 /** PAGECTL_TIMER_BUF - @target is a buffer file descriptor, not a pin handle */
 #define PAGECTL_TIMER_BUF		0x1U

@@ -37,6 +37,7 @@
 #define PAGECTL_BUF_CREATE_SIZE_V1	offsetofend(struct pagectl_buf_create, __reserved)
 #define PAGECTL_BUF_INFO_SIZE_V1	offsetofend(struct pagectl_buf_info, __reserved)
 #define PAGECTL_HUGE_MAP_SIZE_V1	offsetofend(struct pagectl_huge_map, next)
+#define PAGECTL_WATCH_SIZE_V1		offsetofend(struct pagectl_watch, __reserved)
 
 /*
  * Symbol versions (libpagectl.map): @name is the default version, of node
@@ -56,6 +57,13 @@ int pagectl_fd_ioctl(int fd, unsigned long cmd, void *arg);
 
 /* The same on the device file of @pc. */
 int pagectl_ioctl(struct pagectl *pc, unsigned long cmd, void *arg);
+
+/*
+ * pagectl_ioctl() of a command that takes PAGECTL_WALK_PID: -ESRCH if
+ * process @pid exited during the call, whose result may be another's (walk.c).
+ */
+int pagectl_walk_ioctl(struct pagectl *pc, unsigned long cmd,
+		       void *arg, __u32 flags, __u32 pid);
 
 /* The 0.1 entry points (compat.c): NAME@PAGECTL_0.1 for each NAME. */
 int pagectl_get_info_0_1(struct pagectl *pc, struct pagectl_info *info);

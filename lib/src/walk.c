@@ -41,8 +41,8 @@ static int pagectl_pidfd_exited(int pidfd)
 }
 
 /* Issue @cmd; with PAGECTL_WALK_PID, only trust the result if @pid lived. */
-static int pagectl_walk_ioctl(struct pagectl *pc, unsigned long cmd,
-			      void *arg, __u32 flags, __u32 pid)
+int pagectl_walk_ioctl(struct pagectl *pc, unsigned long cmd,
+		       void *arg, __u32 flags, __u32 pid)
 {
 	int pidfd = -1, ret, saved;
 

@@ -194,6 +194,40 @@ int pagectl_walk_range(struct pagectl *pc, struct pagectl_walk_range *arg);
 int pagectl_huge_map(struct pagectl *pc, struct pagectl_huge_map *arg);
 
 /**
+ * pagectl_watch() - get a descriptor that reports changes to a range as
+ *	they happen
+ * @pc: the handle
+ * @arg: in: size (PAGECTL_ARG()), start, end, queue_len (0 for the
+ *	default), flags (%PAGECTL_WALK_PID), pid; out: fd
+ *
+ * Read the events with pagectl_watch_read() or read(2); poll(2) the
+ * descriptor for POLLIN, and POLLHUP once the address space has exited.
+ * The watch lives while its descriptor (close-on-exec) does, even after
+ * pagectl_close(). The pid rule of pagectl_walk() applies: a watch of a
+ * process that exited during the call is closed again, and -ESRCH returned.
+ *
+ * Return: the watch's descriptor, or a negative errno (see &struct
+ * pagectl_watch); -EINVAL for a size smaller than the struct's first
+ * version (0 among them).
+ */
+int pagectl_watch(struct pagectl *pc, struct pagectl_watch *arg);
+
+/**
+ * pagectl_watch_read() - take events from a watch
+ * @watch_fd: a descriptor from pagectl_watch()
+ * @ev: room for @n events
+ * @n: at least 1
+ *
+ * Waits for an event unless @watch_fd is non-blocking (O_NONBLOCK), then
+ * returns the events queued, up to @n, oldest first.
+ *
+ * Return: the number of events, 0 once the address space has exited and
+ * every event is read, or a negative errno: -EAGAIN (non-blocking, none
+ * queued), -EINVAL (@n is 0), -EFAULT, -EBADF.
+ */
+int pagectl_watch_read(int watch_fd, struct pagectl_watch_event *ev, size_t n);
+
+/**
  * pagectl_buf_create() - allocate a kernel buffer and get a descriptor for it
  * @pc: the handle
  * @arg: in: size (PAGECTL_ARG()), length, node (or %PAGECTL_NODE_LOCAL),

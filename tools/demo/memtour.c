@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * memtour: put pages of one process into the states people ask about, print
- * where they are, and wait, so that "pagectl walk --pid" can show each one.
+ * where they are, and wait, so that "pagectl walk --pid" can show each one
+ * and "pagectl huge --pid" which are huge.
  *
  *   memtour            prints "NAME ADDRESS WHAT" lines, then "ready", and
  *                      keeps everything as it is until its stdin closes
@@ -52,6 +53,7 @@ int main(void)
 	char *p;
 	char path[256], c;
 	pid_t child;
+	size_t i;
 	int fd;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -95,6 +97,17 @@ int main(void)
 	p = anon(HPAGE, HPAGE);
 	memset(p, 1, HPAGE);
 	show("thp", p, "2 MiB, MADV_HUGEPAGE, written: a transparent huge page");
+
+	p = anon(HPAGE, HPAGE);
+	madvise(p, HPAGE, MADV_NOHUGEPAGE);
+	for (i = 0; i < 64; i++)
+		p[i * PAGE] = 1;
+	show("nohuge", p, "2 MiB, MADV_NOHUGEPAGE, 64 pages written: small pages");
+
+	p = anon(HPAGE / 2, PAGE);
+	madvise(p, HPAGE / 2, MADV_HUGEPAGE);
+	memset(p, 1, HPAGE / 2);
+	show("short", p, "1 MiB, MADV_HUGEPAGE, written: too short for a huge page");
 
 	if (!pagectl_open(NULL, &pc)) {
 		p = anon(PAGE, PAGE);

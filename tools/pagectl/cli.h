@@ -102,6 +102,7 @@ const char *cli_walk_error(int err);
 int cmd_pin(int argc, char **argv);
 int cmd_walk(int argc, char **argv);
 int cmd_maps(int argc, char **argv);
+int cmd_huge(int argc, char **argv);
 int cmd_buf(int argc, char **argv);
 
 #endif /* _PAGECTL_CLI_H */

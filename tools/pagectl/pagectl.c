@@ -27,6 +27,7 @@ static const struct feature_name features[] = {
 	{ PAGECTL_FEATURE_BUF,   "buf" },
 	{ PAGECTL_FEATURE_TIMER, "timer" },
 	{ PAGECTL_FEATURE_BUF_HUGE, "buf_huge" },
+	{ PAGECTL_FEATURE_HUGE_MAP, "huge_map" },
 };
 
 static void print_usage(FILE *out)
@@ -44,6 +45,8 @@ static void print_usage(FILE *out)
 		"                  show the page-table entries behind ADDR, level by level\n"
 		"  maps [-p PID]   summarise every mapping: present, swapped, zero-page,\n"
 		"                  huge and pinned memory\n"
+		"  huge [-p PID] [RANGE|MAPPING]\n"
+		"                  map each 2 MiB slot: huge or not, and why not\n"
 		"  buf create|map|fill [OPTIONS]\n"
 		"                  make a kernel buffer, map it, have the kernel fill it\n"
 		"  buf show [-p PID]\n"
@@ -236,6 +239,8 @@ int main(int argc, char **argv)
 		return cmd_walk(argc, argv);
 	if (!strcmp(argv[0], "maps"))
 		return cmd_maps(argc, argv);
+	if (!strcmp(argv[0], "huge"))
+		return cmd_huge(argc, argv);
 	if (!strcmp(argv[0], "buf"))
 		return cmd_buf(argc, argv);
 	if (!strcmp(argv[0], "help")) {

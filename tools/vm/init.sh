@@ -139,7 +139,8 @@ run_tests()
 }
 
 # The page-table tour: memtour puts pages into the states people ask about,
-# and pagectl walks each of them in that process, then sums its mappings.
+# and pagectl walks each of them in that process, then sums its mappings and
+# maps which of them are huge.
 walk_tour()
 {
 	if [ -e /sys/block/zram0 ] && ! grep -q zram /proc/swaps; then
@@ -163,6 +164,9 @@ walk_tour()
 	echo
 	echo "# pagectl maps --pid $tour"
 	pagectl maps --pid $tour || failed=$((failed + 1))
+	echo
+	echo "# pagectl huge --pid $tour"
+	pagectl huge --pid $tour || failed=$((failed + 1))
 	exec 3>&-
 	wait $tour
 }

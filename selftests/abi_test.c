@@ -174,6 +174,15 @@ static void init_huge_map_arg(void *arg)
 	hm->max_records = 4;
 }
 
+/* A watch of init_page; every successful call makes a new fd. */
+static void init_watch_arg(void *arg)
+{
+	struct pagectl_watch *w = arg;
+
+	w->start = (uintptr_t)init_page;
+	w->end = w->start + INIT_PAGE_SIZE;
+}
+
 /* A page on the caller's node; every successful call makes a new fd. */
 static void init_buf_create_arg(void *arg)
 {
@@ -233,6 +242,12 @@ FIXTURE_VARIANT_ADD(abi, huge_map) {
 	ABI_RULE(PAGECTL_HUGE_MAP, struct pagectl_huge_map, next, PAGECTL_WALK_PID),
 	.feature = PAGECTL_FEATURE_HUGE_MAP,
 	.init = init_huge_map_arg,
+};
+
+FIXTURE_VARIANT_ADD(abi, watch) {
+	ABI_RULE(PAGECTL_WATCH, struct pagectl_watch, __reserved, PAGECTL_WALK_PID),
+	.feature = PAGECTL_FEATURE_WATCH,
+	.init = init_watch_arg,
 };
 
 FIXTURE_VARIANT_ADD(abi, timer) {
@@ -472,6 +487,7 @@ static const __u64 cmd_feature[] = {
 	PAGECTL_FEATURE_BUF,	/* BUF_CREATE */
 	PAGECTL_FEATURE_TIMER,	/* TIMER */
 	PAGECTL_FEATURE_HUGE_MAP,	/* HUGE_MAP */
+	PAGECTL_FEATURE_WATCH,	/* WATCH */
 };
 
 /* Command @nr exists: it is in the table and GET_INFO reports its feature. */
@@ -565,7 +581,8 @@ TEST_F(dev, info_reports_module)
 	EXPECT_TRUE(info.features & PAGECTL_FEATURE_INFO);
 	EXPECT_EQ(0, info.features & ~(__u64)(PAGECTL_FEATURE_INFO |
 		PAGECTL_FEATURE_PIN | PAGECTL_FEATURE_WALK | PAGECTL_FEATURE_BUF |
-		PAGECTL_FEATURE_TIMER | PAGECTL_FEATURE_BUF_HUGE | PAGECTL_FEATURE_HUGE_MAP));
+		PAGECTL_FEATURE_TIMER | PAGECTL_FEATURE_BUF_HUGE | PAGECTL_FEATURE_HUGE_MAP |
+		PAGECTL_FEATURE_WATCH));
 	/* A limit is reported only with the feature it limits. */
 	EXPECT_EQ(!!(info.features & PAGECTL_FEATURE_PIN), !!info.max_pin_pages);
 	EXPECT_EQ(!!(info.features & PAGECTL_FEATURE_BUF), !!info.max_buf_bytes);

@@ -49,12 +49,12 @@
 
 enum {
 	C_INFO, C_PIN, C_UNPIN, C_DESCRIBE, C_WALK, C_WALK_RANGE, C_BUF_CREATE,
-	C_TIMER, C_BUF_INFO, C_BUF_FILL, C_HUGE_MAP, C_RANDOM, NR_CMDS
+	C_TIMER, C_BUF_INFO, C_BUF_FILL, C_HUGE_MAP, C_WATCH, C_RANDOM, NR_CMDS
 };
 
 static const char *const cmd_name[NR_CMDS] = {
 	"GET_INFO", "PIN", "UNPIN", "PIN_DESCRIBE", "WALK", "WALK_RANGE",
-	"BUF_CREATE", "TIMER", "BUF_INFO", "BUF_FILL", "HUGE_MAP", "random number",
+	"BUF_CREATE", "TIMER", "BUF_INFO", "BUF_FILL", "HUGE_MAP", "WATCH", "random number",
 };
 
 struct fuzz {
@@ -83,6 +83,7 @@ union cmd_arg {
 	struct pagectl_buf_info buf_info;
 	struct pagectl_buf_fill buf_fill;
 	struct pagectl_huge_map huge_map;
+	struct pagectl_watch watch;
 	__u32 size;
 	__u64 raw[64];
 };
@@ -223,6 +224,19 @@ static unsigned long build(int cmd, union cmd_arg *arg, int *fd)
 		}
 		return PAGECTL_HUGE_MAP;
 	}
+	case C_WATCH: {
+		__u64 a = pick_addr();
+
+		arg->watch = (struct pagectl_watch){
+			.size = sizeof(struct pagectl_watch), .start = a,
+			.end = a + (rnd() % 64) * PAGE_SZ, .fd = -1,
+			.queue_len = rnd() % 3 ? rnd() % 64 : 0 };
+		if (rnd() % 4 == 0) {
+			arg->watch.flags = PAGECTL_WALK_PID;
+			arg->watch.pid = rnd() & 1 ? getpid() : rnd() % 400;
+		}
+		return PAGECTL_WATCH;
+	}
 	default:
 		for (int i = 0; i < 8; i++)
 			arg->raw[i] = interesting();
@@ -270,6 +284,15 @@ static void *ioctl_thread(void *unused)
 
 			if (old >= 0)
 				close(old);
+		}
+		/* A watch is read once, to take what the other threads did. */
+		if (cmd == C_WATCH && arg.watch.fd >= 0) {
+			struct pagectl_watch_event ev[4];
+			int flags = fcntl(arg.watch.fd, F_GETFL);
+
+			fcntl(arg.watch.fd, F_SETFL, flags | O_NONBLOCK);
+			read(arg.watch.fd, ev, sizeof(ev));
+			close(arg.watch.fd);
 		}
 	}
 	return NULL;

@@ -79,7 +79,8 @@ static int buf_parse(int argc, char **argv, struct buf_opts *o)
 	o->size = 1 << 20;
 	o->node = PAGECTL_NODE_LOCAL;
 	o->pattern = 0x5a5a5a5a5a5a5a5aULL;
-	optind = 1;
+	/* 0, not 1: glibc then forgets the "+" of the main parser and permutes. */
+	optind = 0;
 	while ((c = getopt_long(argc, argv, "s:cn:P:jh", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
@@ -325,7 +326,8 @@ static int buf_show(int argc, char **argv)
 	FILE *f;
 	int c;
 
-	optind = 1;
+	/* 0, not 1: glibc then forgets the "+" of the main parser and permutes. */
+	optind = 0;
 	while ((c = getopt_long(argc, argv, "p:jh", opts, NULL)) != -1) {
 		if (output_option(c))
 			continue;

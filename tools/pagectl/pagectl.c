@@ -168,7 +168,8 @@ static int cmd_info(int argc, char **argv)
 	struct pagectl *pc;
 	int c, ret;
 
-	optind = 1;
+	/* 0, not 1: glibc then forgets the "+" of the main parser and permutes. */
+	optind = 0;
 	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
 		if (output_option(c))
 			continue;

@@ -66,7 +66,8 @@ static int pin_parse(int argc, char **argv, struct pin_opts *o)
 	int c;
 
 	o->size = 1 << 20;
-	optind = 1;
+	/* 0, not 1: glibc then forgets the "+" of the main parser and permutes. */
+	optind = 0;
 	while ((c = getopt_long(argc, argv, "s:wfbjh", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':

@@ -223,7 +223,8 @@ int cli_walk_parse(int argc, char **argv, pid_t *pid, void (*usage)(FILE *out),
 	};
 	int c;
 
-	optind = 1;
+	/* 0, not 1: glibc then forgets the "+" of the main parser and permutes. */
+	optind = 0;
 	while ((c = getopt_long(argc, argv, "p:bjh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':

@@ -394,6 +394,79 @@ else
 	skip "walk" "the module has no WALK"
 fi
 
+# huge: a THP and a MADV_NOHUGEPAGE range of memtour, mapped by pid; the
+# text's map and totals are the JSON's.
+MEMTOUR=${MEMTOUR:-/opt/pagectl/demo/memtour}
+JQ_HUGE_TOTALS='.totals | "\(.slots) slots: \(.pmd) THP, \(.hugetlb) hugetlb, \(.large) large folios, \(.small) small (\(.partial) partly present), \(.empty) empty"'
+JQ_HUGE_MAP='[.mappings[].slots[] | if .state == "pmd" then "H" elif .state == "hugetlb" then "T"
+	elif .state == "large" then "L" elif .state == "empty" then "."
+	elif .present < 512 then "s" else "S" end] | join("")'
+if "$PAGECTL" info 2>/dev/null | grep -q '^features:.* huge_map' && [ -x "$MEMTOUR" ]; then
+	mkfifo "$tmp/tour.in"
+	"$MEMTOUR" <"$tmp/tour.in" >"$tmp/tour.out" 2>/dev/null &
+	tour=$!
+	bgs="$bgs $tour"
+	exec 3>"$tmp/tour.in"
+	i=0
+	while ! grep -q '^ready' "$tmp/tour.out" && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	thp=$(awk '$1 == "thp" { print $2 }' "$tmp/tour.out")
+	nohuge=$(awk '$1 == "nohuge" { print $2 }' "$tmp/tour.out")
+
+	"$PAGECTL" huge -p "$tour" "$thp+2M" >"$txt" 2>"$err"
+	check "huge: exit 0" [ $? -eq 0 ]
+	check "huge: the THP is one H" grep -qE '^[0-9a-f]+-[0-9a-f]+ +2048  H ' "$txt"
+	"$PAGECTL" huge -p "$tour" -j "$thp+2M" >"$out" 2>"$err"
+	check "huge -j: one JSON object" json_ok "$out"
+	check "huge -j: the slot is a PMD leaf of order 9, 512 present" \
+		jq_true '.mappings[0].slots == [.mappings[0].slots[0]] and
+			(.mappings[0].slots[0] | .state == "pmd" and .order == 9 and
+			 .present == 512 and (.reasons | index("advised")))' "$out"
+	check "huge -j: the totals are the text's" \
+		same "$(grep ' slots: ' "$txt")" "$(jq -r "$JQ_HUGE_TOTALS" "$out")"
+
+	"$PAGECTL" huge -p "$tour" "$nohuge+2M" >"$txt" 2>"$err"
+	check "huge: MADV_NOHUGEPAGE, 64 pages: s, and why" \
+		grep -qE '^[0-9a-f]+-[0-9a-f]+ +2048  s +nohugepage' "$txt"
+	"$PAGECTL" huge -p "$tour" --json "$nohuge+2M" >"$out" 2>"$err"
+	check "huge --json: 64 small pages present, the reason named" \
+		jq_true '.mappings[0].slots[0] | .state == "small" and .present == 64 and
+			(.reasons | index("nohugepage"))' "$out"
+	check "huge --json: not_huge_because counts it" \
+		jq_true '.totals.not_huge_because.nohugepage == 1' "$out"
+
+	"$PAGECTL" huge -p "$tour" >"$txt" 2>"$err"
+	check "huge of every mapping: exit 0" [ $? -eq 0 ]
+	"$PAGECTL" huge -p "$tour" -j >"$out" 2>"$err"
+	check "huge -j of every mapping: the totals are the text's" \
+		same "$(grep ' slots: ' "$txt")" "$(jq -r "$JQ_HUGE_TOTALS" "$out")"
+	check "huge -j of every mapping: the text's slots, in order" \
+		same "$(awk 'NR > 3 && / slots: / { exit } NR > 3 && NF { print }' "$txt" |
+			awk '{ if ($1 ~ /-/) print $3; else print $1 }' | tr -d '\n')" \
+		     "$(jq -r "$JQ_HUGE_MAP" "$out")"
+	"$PAGECTL" huge -p "$tour" --pretty >"$got" 2>"$err"
+	check "huge --pretty: the same object, indented" pretty_same "$got" "$out"
+	"$PAGECTL" huge -p "$tour" -b '[stack]' >"$txt" 2>"$err"
+	check "huge -b MAPPING: the stack, its size in bytes" \
+		grep -qE '^[0-9a-f]+-[0-9a-f]+ +[0-9]{6,} .*\[stack\]$' "$txt"
+
+	"$PAGECTL" huge -p "$tour" no-such-mapping >"$out" 2>"$err"
+	check "huge of an unknown mapping: exit 1, says so" \
+		sh -c "[ $? -eq 1 ] && grep -q 'no mapping named' '$err'"
+	"$PAGECTL" huge 0x2000-0x1000 >"$out" 2>"$err"
+	check "huge of a bad range: exit 2" [ $? -eq 2 ]
+	"$PAGECTL" huge 0x1000 0x2000 >"$out" 2>"$err"
+	check "huge with two ranges: exit 2" [ $? -eq 2 ]
+	exec 3>&-
+	wait "$tour" 2>/dev/null
+	"$PAGECTL" huge -p "$tour" >"$out" 2>"$err"
+	check "huge of a gone pid: exit 1" [ $? -eq 1 ]
+else
+	skip "huge" "the module has no HUGE_MAP, or no $MEMTOUR"
+fi
+
 echo "1..$n"
 echo "# Totals: pass:$((n - failed - skipped)) fail:$failed xfail:0 xpass:0 skip:$skipped error:0"
 [ $failed -eq 0 ]

@@ -48,11 +48,11 @@ static const struct {
 	{ PAGECTL_HUGE_NOHUGEPAGE, "nohugepage" },
 	{ PAGECTL_HUGE_UNALIGNED, "unaligned" },
 	{ PAGECTL_HUGE_UFFD, "uffd" },
-	{ PAGECTL_HUGE_NO_LARGE_FOLIOS, "no-large-folios" },
+	{ PAGECTL_HUGE_NO_LARGE_FOLIOS, "no_large_folios" },
 	{ PAGECTL_HUGE_SPECIAL, "special" },
-	{ PAGECTL_HUGE_PROCESS_DISABLED, "process-disabled" },
-	{ PAGECTL_HUGE_SYSTEM_DISABLED, "system-disabled" },
-	{ PAGECTL_HUGE_NOT_ADVISED, "not-advised" },
+	{ PAGECTL_HUGE_PROCESS_DISABLED, "process_disabled" },
+	{ PAGECTL_HUGE_SYSTEM_DISABLED, "system_disabled" },
+	{ PAGECTL_HUGE_NOT_ADVISED, "not_advised" },
 	{ PAGECTL_HUGE_ADVISED, "advised" },
 };
 
@@ -311,8 +311,15 @@ int cmd_huge(int argc, char **argv)
 		fprintf(stderr, "pagectl huge: unexpected argument '%s'\n", argv[optind + 1]);
 		return EXIT_USAGE;
 	}
-	if (optind < argc && parse_range(argv[optind], &start, &end))
+	if (optind < argc && parse_range(argv[optind], &start, &end)) {
+		/* A number that is no range is a mistake, not a mapping's name. */
+		if (isdigit((unsigned char)argv[optind][0])) {
+			fprintf(stderr, "pagectl huge: bad range '%s' %s\n", argv[optind],
+				"(START-END or START+LENGTH)");
+			return EXIT_USAGE;
+		}
 		word = argv[optind];
+	}
 	if (!end) {
 		f = cli_open_maps(pid);
 		if (!f) {

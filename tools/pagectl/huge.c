@@ -17,7 +17,6 @@
 
 #include "cli.h"
 
-#define BATCH		4096
 #define SLOT		(2ULL << 20)
 #define SLOTS_PER_ROW	64
 #define MAP_COLUMN	16	/* slots shown on a mapping's own line */
@@ -147,24 +146,6 @@ static void print_reasons(unsigned int reasons)
 }
 
 /*
- * A mapping's text line: range, size, its first slots, why its slots that
- * are not huge are not, its name; then the rest of its slots in rows.
- */
-static void print_map_text(unsigned long long start, unsigned long long end,
-			   const char *name, const char *map, size_t nr,
-			   unsigned int why)
-{
-	char reasons[256];
-	size_t at;
-
-	printf("%012llx-%012llx %9llu  %-*.*s  %-30s %s\n", start, end,
-	       output_bytes() ? end - start : (end - start) >> 10, MAP_COLUMN,
-	       MAP_COLUMN, map, reasons_text(why, reasons, sizeof(reasons)), name);
-	for (at = MAP_COLUMN; at < nr; at += SLOTS_PER_ROW)
-		printf("%*s%.*s\n", 38, "", SLOTS_PER_ROW, map + at);
-}
-
-/*
  * Why @s is not huge. A slot several VMAs share cannot be one huge page;
  * its other reasons are those of its first VMA, which may be another
  * mapping's.
@@ -195,36 +176,21 @@ static void count_slot(struct huge_totals *t, const struct pagectl_huge_slot *s)
 				t->reasons[i]++;
 }
 
-/*
- * One mapping or range: a line with its map (see print_map_text()); in JSON
- * an object with its "slots".
- */
-static int huge_range(struct pagectl *pc, pid_t pid, unsigned long long start,
-		      unsigned long long end, const char *name,
-		      struct pagectl_huge_slot *slots, struct huge_totals *t)
+/* Every slot of [@start, @end) into *@out (malloc'd); the count or -errno. */
+static long fetch_slots(struct pagectl *pc, pid_t pid, unsigned long long start,
+			unsigned long long end, struct pagectl_huge_slot **out)
 {
+	size_t cap = (end - start) / SLOT + 2, nr = 0;
+	struct pagectl_huge_slot *slots = calloc(cap, sizeof(*slots));
 	unsigned long long at = start;
-	size_t nr = 0, cap = (end - start) / SLOT + 2;
-	unsigned int why = 0;
-	char *map = NULL;
-	int ret = 0;
 
-	if (!is_json_context()) {
-		map = calloc(cap + 1, 1);
-		if (!map)
-			return -ENOMEM;
-	}
-	open_json_object(NULL);
-	print_0xhex(PRINT_JSON, "start", NULL, start);
-	print_0xhex(PRINT_JSON, "end", NULL, end);
-	print_kib(PRINT_JSON, "size", NULL, end - start);
-	print_string(PRINT_JSON, "name", NULL, name);
-	open_json_array("slots");
-	while (at < end) {
+	if (!slots)
+		return -ENOMEM;
+	while (at < end && nr < cap) {
 		PAGECTL_ARG(pagectl_huge_map, hm, .start = at, .end = end,
-			    .records = (uintptr_t)slots, .record_size = sizeof(*slots),
-			    .max_records = BATCH);
-		int n, i;
+			    .records = (uintptr_t)(slots + nr), .record_size = sizeof(*slots),
+			    .max_records = cap - nr);
+		int n;
 
 		if (pid) {
 			hm.flags = PAGECTL_WALK_PID;
@@ -232,37 +198,78 @@ static int huge_range(struct pagectl *pc, pid_t pid, unsigned long long start,
 		}
 		n = pagectl_huge_map(pc, &hm);
 		if (n < 0) {
-			ret = n;
-			break;
+			free(slots);
+			return n;
 		}
-		for (i = 0; i < n; i++) {
-			const struct pagectl_huge_slot *s = &slots[i];
-
-			count_slot(t, s);
-			if (s->state != PAGECTL_HUGE_PMD && s->state != PAGECTL_HUGE_HUGETLB)
-				why |= slot_reasons(s);
-			if (map && nr < cap)
-				map[nr++] = slot_char(s);
-			open_json_object(NULL);
-			print_0xhex(PRINT_JSON, "addr", NULL, s->addr);
-			print_string(PRINT_JSON, "state", NULL,
-				     s->state < NR_STATES ? state_name[s->state] : "?");
-			print_uint(PRINT_JSON, "present", NULL, s->present);
-			print_uint(PRINT_JSON, "order", NULL, s->order);
-			print_uint(PRINT_JSON, "vmas", NULL, s->nr_vmas);
-			print_reasons(s->reasons);
-			close_json_object();
-		}
+		nr += n;
 		if (hm.next <= at)
 			break;
 		at = hm.next;
 	}
+	*out = slots;
+	return nr;
+}
+
+/*
+ * One mapping or range. In text a line: range, size, its first 16 slots,
+ * why its slots that are not huge are not, its name; then the rest of its
+ * slots in rows of 64. In JSON an object with its "slots".
+ */
+static int huge_range(struct pagectl *pc, pid_t pid, unsigned long long start,
+		      unsigned long long end, const char *name, struct huge_totals *t)
+{
+	struct pagectl_huge_slot *slots;
+	char reasons[256], *map;
+	unsigned int why = 0;
+	long nr, i;
+
+	nr = fetch_slots(pc, pid, start, end, &slots);
+	if (nr < 0)
+		return nr;
+	map = calloc(nr + 1, 1);
+	if (!map) {
+		free(slots);
+		return -ENOMEM;
+	}
+	for (i = 0; i < nr; i++) {
+		const struct pagectl_huge_slot *s = &slots[i];
+
+		count_slot(t, s);
+		if (s->state != PAGECTL_HUGE_PMD && s->state != PAGECTL_HUGE_HUGETLB)
+			why |= slot_reasons(s);
+		map[i] = slot_char(s);
+	}
+
+	open_json_object(NULL);
+	print_0xhex(PRINT_ANY, "start", "%012llx", start);
+	print_0xhex(PRINT_ANY, "end", "-%012llx", end);
+	print_kib(PRINT_ANY, "size", " %9llu", end - start);
+	print_string(PRINT_FP, NULL, "  %-16.16s", map);
+	print_string(PRINT_FP, NULL, "  %-30s", reasons_text(why, reasons, sizeof(reasons)));
+	print_string(PRINT_ANY, "name", " %s\n", name);
+	for (i = MAP_COLUMN; i < nr; i += SLOTS_PER_ROW) {
+		print_fp("%38s", "");
+		print_string(PRINT_FP, NULL, "%.64s\n", map + i);
+	}
+	open_json_array("slots");
+	for (i = 0; i < nr; i++) {
+		const struct pagectl_huge_slot *s = &slots[i];
+
+		open_json_object(NULL);
+		print_0xhex(PRINT_JSON, "addr", NULL, s->addr);
+		print_string(PRINT_JSON, "state", NULL,
+			     s->state < NR_STATES ? state_name[s->state] : "?");
+		print_uint(PRINT_JSON, "present", NULL, s->present);
+		print_uint(PRINT_JSON, "order", NULL, s->order);
+		print_uint(PRINT_JSON, "vmas", NULL, s->nr_vmas);
+		print_reasons(s->reasons);
+		close_json_object();
+	}
 	close_json_array();
 	close_json_object();
-	if (map && !ret)
-		print_map_text(start, end, name, map, nr, why);
 	free(map);
-	return ret;
+	free(slots);
+	return 0;
 }
 
 static void print_totals(const struct huge_totals *t)
@@ -295,7 +302,6 @@ static void print_totals(const struct huge_totals *t)
 
 int cmd_huge(int argc, char **argv)
 {
-	struct pagectl_huge_slot *slots;
 	struct huge_totals t = { 0 };
 	unsigned long long start = 0, end = 0;
 	const char *word = NULL;
@@ -328,9 +334,7 @@ int cmd_huge(int argc, char **argv)
 			return EXIT_FAILURE;
 		}
 	}
-	slots = calloc(BATCH, sizeof(*slots));
-	if (!slots || cli_open_device(&pc) < 0) {
-		free(slots);
+	if (cli_open_device(&pc) < 0) {
 		if (f)
 			fclose(f);
 		return EXIT_FAILURE;
@@ -343,14 +347,14 @@ int cmd_huge(int argc, char **argv)
 		 MAP_COLUMN, "SLOTS", "WHY NOT HUGE", "MAPPING");
 	open_json_array("mappings");
 	if (end) {
-		err = huge_range(pc, pid, start, end, "", slots, &t);
+		err = huge_range(pc, pid, start, end, "", &t);
 	} else {
 		unsigned int shown = 0;
 
 		while ((r = cli_read_maps_line(f, &m)) != 0) {
 			if (r < 0 || (word && !strstr(m.name, word)))
 				continue;
-			err = huge_range(pc, pid, m.start, m.end, m.name, slots, &t);
+			err = huge_range(pc, pid, m.start, m.end, m.name, &t);
 			/* [vsyscall] lies above the user address space. */
 			if (err == -EFAULT) {
 				err = 0;
@@ -375,7 +379,6 @@ int cmd_huge(int argc, char **argv)
 	if (output_end())
 		ret = EXIT_FAILURE;
 	pagectl_close(pc);
-	free(slots);
 	if (f)
 		fclose(f);
 	return ret;

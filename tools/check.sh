@@ -195,6 +195,19 @@ check_lib_abi()
 # The errno lists of the man pages and docs/*.md are the header's: each
 # function's ERRORS equals its command's "Errors:", the common errors and the
 # library's own, and docs/*.md carry no errno tables of their own.
+# The CLI runs from the build tree, before anything is installed: it finds
+# libpagectl next to it. Without the module it says so, not the loader.
+check_cli_from_build_tree()
+{
+	local out
+
+	env -u LD_LIBRARY_PATH ./build/pagectl --version | grep -qx "pagectl $(cat VERSION)" ||
+		return 1
+	out=$(env -u LD_LIBRARY_PATH ./build/pagectl -d /dev/pagectl-none info 2>&1)
+	echo "$out"
+	echo "$out" | grep -q 'is the pagectl module loaded'
+}
+
 # The module's files call one way: main -> commands -> core (from the
 # objects build-w1 left in module/).
 check_module_deps()
@@ -323,6 +336,7 @@ check_runner()
 
 step build-w1 check_build
 step module-layers check_module_deps
+step cli-from-build-tree check_cli_from_build_tree
 step checkpatch check_checkpatch
 step sparse check_sparse
 step uapi-header check_uapi

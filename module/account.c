@@ -164,6 +164,21 @@ int pagectl_account_locked(struct user_struct *user, unsigned long npages)
 }
 
 /**
+ * pagectl_memlock_limit() - the pages the current task may have charged
+ *
+ * Return: RLIMIT_MEMLOCK in pages, or ~0 without a limit or with
+ * CAP_IPC_LOCK (asked without an audit record: nothing is charged).
+ */
+u64 pagectl_memlock_limit(void)
+{
+	unsigned long limit = rlimit(RLIMIT_MEMLOCK);
+
+	if (limit == RLIM_INFINITY || ns_capable_noaudit(&init_user_ns, CAP_IPC_LOCK))
+		return ~0ULL;
+	return limit >> PAGE_SHIFT;
+}
+
+/**
  * pagectl_unaccount_locked() - return pages charged by pagectl_account_locked()
  * @user: the user they were charged to
  * @npages: the pages

@@ -258,4 +258,14 @@ static inline vm_fault_t pagectl_insert_pfn_pmd(struct vm_fault *vmf,
  */
 #define PAGECTL_WATCH_SUPPORTED	IS_ENABLED(CONFIG_MMU_NOTIFIER)
 
+/*
+ * GUP refuses FOLL_LONGTERM | FOLL_WRITE on a shared writable file mapping
+ * that needs dirty tracking from 6.5 on (probes/gup_longterm_file_write.c).
+ */
+#ifdef PAGECTL_HAVE_GUP_LONGTERM_FILE_WRITE
+#define PAGECTL_GUP_REFUSES_FILE_WRITE	1
+#else
+#define PAGECTL_GUP_REFUSES_FILE_WRITE	0
+#endif
+
 #endif /* _PAGECTL_COMPAT_H */

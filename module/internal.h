@@ -127,6 +127,7 @@ union pagectl_ucmd_buffer {
 	struct pagectl_buf_fill buf_fill;
 	struct pagectl_huge_map huge_map;
 	struct pagectl_watch watch;
+	struct pagectl_pin_check pin_check;
 };
 
 /**
@@ -288,6 +289,7 @@ extern unsigned int pagectl_max_watch_queue;
 struct pagectl_user *pagectl_user_get(void);
 void pagectl_user_put(struct pagectl_user *u);
 int pagectl_account_locked(struct user_struct *user, unsigned long npages);
+u64 pagectl_memlock_limit(void);
 void pagectl_unaccount_locked(struct user_struct *user, unsigned long npages);
 int pagectl_timer_check_period(u64 period_ns);
 int pagectl_timer_account(struct pagectl_file *pf);
@@ -380,6 +382,13 @@ int pagectl_walk_range_ioctl(struct pagectl_ucmd *ucmd);
 
 /* huge.c */
 int pagectl_huge_map_ioctl(struct pagectl_ucmd *ucmd);
+
+/* pin_check.c */
+int pagectl_pin_check_ioctl(struct pagectl_ucmd *ucmd);
+
+/* pinnable.c */
+u32 pagectl_pin_fail_reason(struct mm_struct *mm, unsigned long addr,
+			    bool write);
 
 /* watch.c */
 int pagectl_watch_ioctl(struct pagectl_ucmd *ucmd);

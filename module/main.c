@@ -45,7 +45,8 @@ static int pagectl_get_info_ioctl(struct pagectl_ucmd *ucmd)
 	info->page_size = PAGE_SIZE;
 	info->features = PAGECTL_FEATURE_INFO | PAGECTL_FEATURE_PIN |
 			 PAGECTL_FEATURE_WALK | PAGECTL_FEATURE_BUF |
-			 PAGECTL_FEATURE_TIMER | PAGECTL_FEATURE_HUGE_MAP;
+			 PAGECTL_FEATURE_TIMER | PAGECTL_FEATURE_HUGE_MAP |
+			 PAGECTL_FEATURE_PIN_CHECK;
 	if (PAGECTL_BUF_HUGE_SUPPORTED)
 		info->features |= PAGECTL_FEATURE_BUF_HUGE;
 	if (PAGECTL_WATCH_SUPPORTED)
@@ -101,6 +102,9 @@ static const struct pagectl_ioctl_op pagectl_dev_ops[] = {
 	[PAGECTL_CMD_HUGE_MAP - PAGECTL_CMD_BASE] =
 		PAGECTL_IOCTL_OP(PAGECTL_HUGE_MAP, pagectl_huge_map_ioctl,
 				 struct pagectl_huge_map, next, PAGECTL_WALK_PID),
+	[PAGECTL_CMD_PIN_CHECK - PAGECTL_CMD_BASE] =
+		PAGECTL_IOCTL_OP(PAGECTL_PIN_CHECK, pagectl_pin_check_ioctl,
+				 struct pagectl_pin_check, __reserved, PAGECTL_PIN_WRITE),
 #if PAGECTL_WATCH_SUPPORTED
 	[PAGECTL_CMD_WATCH - PAGECTL_CMD_BASE] =
 		PAGECTL_IOCTL_OP(PAGECTL_WATCH, pagectl_watch_ioctl,

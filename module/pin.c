@@ -90,6 +90,26 @@ static struct pagectl_pin_entry *pagectl_pin_get(struct pagectl_file *pf, u64 ha
 	return e;
 }
 
+/*
+ * A PIN that failed tells the caller where and why, when the caller's
+ * struct has room for it; the errno is returned either way.
+ */
+static int pagectl_pin_fail(struct pagectl_ucmd *ucmd, int err, u64 addr,
+			    u32 reason)
+{
+	struct pagectl_pin *arg = ucmd->cmd;
+
+	if (ucmd->user_size < offsetofend(struct pagectl_pin, fail_reason))
+		return err;
+	arg->handle = 0;
+	arg->start = 0;
+	arg->npages = 0;
+	arg->fail_addr = addr;
+	arg->fail_reason = reason;
+	pagectl_ucmd_respond(ucmd, sizeof(*arg));
+	return err;
+}
+
 /**
  * pagectl_pin_ioctl() - PAGECTL_PIN: pin the pages of a user range
  * @ucmd: &struct pagectl_pin
@@ -98,7 +118,9 @@ static struct pagectl_pin_entry *pagectl_pin_get(struct pagectl_file *pf, u64 ha
  * published only once the caller has it: no other command of the file can
  * reach the pin before.
  *
- * Return: 0 or a negative errno; on error nothing stays pinned or charged.
+ * Return: 0 or a negative errno; on error nothing stays pinned or charged,
+ * and a failure to charge or pin the pages is reported in @fail_addr and
+ * @fail_reason.
  */
 int pagectl_pin_ioctl(struct pagectl_ucmd *ucmd)
 {
@@ -107,10 +129,12 @@ int pagectl_pin_ioctl(struct pagectl_ucmd *ucmd)
 	unsigned int gup_flags = FOLL_LONGTERM;
 	unsigned long start, npages, pinned = 0;
 	struct pagectl_pin_entry *e;
+	u32 id, reason = PAGECTL_PINCHECK_NONE;
 	u64 addr, end, t;
-	u32 id;
 	int ret;
 
+	if (arg->__reserved2)
+		return -EINVAL;
 	if (!arg->length)
 		return -EINVAL;
 	/* Tag bits (x86 LAM, arm64 TBI) are not part of the address. */
@@ -131,11 +155,14 @@ int pagectl_pin_ioctl(struct pagectl_ucmd *ucmd)
 	/* The cap is checked before anything is faulted in or charged. */
 	if (atomic_long_add_return(npages, &pf->pinned_pages) > pagectl_max_pin_pages) {
 		ret = -ENOSPC;
+		reason = PAGECTL_PINCHECK_MAX_PIN;
 		goto err_cap;
 	}
 	ret = pagectl_charge(pf, npages);
-	if (ret)
+	if (ret) {
+		reason = PAGECTL_PINCHECK_MEMLOCK;
 		goto err_cap;
+	}
 
 	ret = -ENOMEM;
 	e = kzalloc(sizeof(*e), GFP_KERNEL_ACCOUNT);
@@ -156,7 +183,7 @@ int pagectl_pin_ioctl(struct pagectl_ucmd *ucmd)
 		if (ret <= 0) {
 			/* 0 pages and no error means nothing here can be pinned. */
 			ret = ret ?: -EFAULT;
-			goto err_unpin;
+			goto err_report;
 		}
 		pinned += ret;
 		if (fatal_signal_pending(current)) {
@@ -190,6 +217,15 @@ int pagectl_pin_ioctl(struct pagectl_ucmd *ucmd)
 		pagectl_pin_put(e);
 	return ret;
 
+err_report:
+	/* Classified once nothing of ours holds the pages any more. */
+	unpin_user_pages(e->pages, pinned);
+	kvfree(e->pages);
+	kfree(e);
+	pagectl_uncharge(pf, npages);
+	start += pinned << PAGE_SHIFT;
+	reason = pagectl_pin_fail_reason(pf->mm, start, gup_flags & FOLL_WRITE);
+	return pagectl_pin_fail(ucmd, ret, start, reason);
 err_unpin:
 	unpin_user_pages(e->pages, pinned);
 	kvfree(e->pages);
@@ -200,7 +236,7 @@ err_uncharge:
 	return ret;
 err_cap:
 	atomic_long_sub(npages, &pf->pinned_pages);
-	return ret;
+	return pagectl_pin_fail(ucmd, ret, start, reason);
 }
 
 /**

@@ -39,6 +39,7 @@
 #define PAGECTL_CMD_TIMER	0x87
 #define PAGECTL_CMD_HUGE_MAP	0x88
 #define PAGECTL_CMD_WATCH	0x89
+#define PAGECTL_CMD_PIN_CHECK	0x8a
 
 /* Command numbers of a buffer file descriptor; /dev/pagectl has none of them. */
 #define PAGECTL_BUF_CMD_INFO	0x90
@@ -77,6 +78,7 @@
  *	PMD PFN mappings: 6.12 and later on x86-64)
  * @PAGECTL_FEATURE_HUGE_MAP: HUGE_MAP
  * @PAGECTL_FEATURE_WATCH: WATCH and watch file descriptors
+ * @PAGECTL_FEATURE_PIN_CHECK: PIN_CHECK, and PIN's @fail_addr and @fail_reason
  *
  * Only the values are ABI; the enum itself is never part of a struct.
  */
@@ -88,7 +90,8 @@ enum pagectl_feature {
 	PAGECTL_FEATURE_TIMER	= 1 << 4,
 	PAGECTL_FEATURE_BUF_HUGE = 1 << 5,
 	PAGECTL_FEATURE_HUGE_MAP = 1 << 6,
-	PAGECTL_FEATURE_WATCH	= 1 << 7
+	PAGECTL_FEATURE_WATCH	= 1 << 7,
+	PAGECTL_FEATURE_PIN_CHECK = 1 << 8
 };
 
 /**
@@ -214,6 +217,17 @@ struct pagectl_extent {
  * @start: out: @addr rounded down to a page boundary
  * @npages: out: pages pinned
  * @__reserved: must be 0
+ * @fail_addr: out, on failure only: the first page not pinned
+ * @fail_reason: out, on failure only: a %PAGECTL_PINCHECK_* reason for
+ *	that page, as PIN_CHECK classifies it (%PAGECTL_PINCHECK_NONE when
+ *	nothing explains the failure)
+ * @__reserved2: must be 0
+ *
+ * Unlike every other command, PIN writes back to the caller when it fails:
+ * after its arguments were checked, a failure to pin or to charge the pages
+ * writes @fail_addr and @fail_reason (all other fields of the copy back are
+ * 0) when @size covers them, then returns the errno. An older caller's
+ * smaller struct gets nothing written.
  *
  * Errors: EINVAL (@length 0), EOVERFLOW (the range, or its rounding up to
  * a page, wraps), EFAULT (not user memory the kernel can pin long-term: a
@@ -235,10 +249,121 @@ struct pagectl_pin {
 	__aligned_u64 start;
 	__aligned_u64 npages;
 	__aligned_u64 __reserved;
+	__aligned_u64 fail_addr;
+	__u32 fail_reason;
+	__u32 __reserved2;
 };
 
 /** PAGECTL_PIN - pin pages: &struct pagectl_pin */
 #define PAGECTL_PIN		_IO(PAGECTL_TYPE, PAGECTL_CMD_PIN)
+
+/*
+ * What a long-term pin of a page would meet: &pagectl_pin_range.verdict.
+ */
+#define PAGECTL_PINCHECK_OK		0  /* present, pinnable as it is */
+#define PAGECTL_PINCHECK_FAULT_IN	1  /* the pin faults it in first */
+#define PAGECTL_PINCHECK_MIGRATE	2  /* the pin migrates it first */
+#define PAGECTL_PINCHECK_MIGRATE_BLOCKED 3 /* must migrate, likely cannot */
+#define PAGECTL_PINCHECK_REFUSED	4  /* cannot be pinned long-term */
+
+/*
+ * Why: &pagectl_pin_range.reason, and PIN's @fail_reason.
+ */
+#define PAGECTL_PINCHECK_NONE		0  /* OK: nothing to say */
+#define PAGECTL_PINCHECK_NOT_PRESENT	1  /* FAULT_IN: never populated, or zapped */
+#define PAGECTL_PINCHECK_SWAPPED	2  /* FAULT_IN: swapped out or being migrated */
+#define PAGECTL_PINCHECK_COW		3  /* FAULT_IN: read-only, or shared anon */
+#define PAGECTL_PINCHECK_MOVABLE	4  /* MIGRATE: in ZONE_MOVABLE */
+#define PAGECTL_PINCHECK_CMA		5  /* MIGRATE: in a CMA area (not told apart yet) */
+#define PAGECTL_PINCHECK_EXTRA_REFS	6  /* MIGRATE_BLOCKED: more references than mappings */
+#define PAGECTL_PINCHECK_NO_VMA		7  /* REFUSED: nothing mapped */
+#define PAGECTL_PINCHECK_IO_PFNMAP	8  /* REFUSED: VM_IO or VM_PFNMAP */
+#define PAGECTL_PINCHECK_SECRETMEM	9  /* REFUSED: memfd_secret() */
+#define PAGECTL_PINCHECK_FSDAX		10 /* REFUSED: fsdax (PIN: EOPNOTSUPP) */
+#define PAGECTL_PINCHECK_FILE_WRITE	11 /* REFUSED: writable, dirty-tracked file (6.5+) */
+#define PAGECTL_PINCHECK_NOT_WRITABLE	12 /* REFUSED: a writable pin, no PROT_WRITE */
+#define PAGECTL_PINCHECK_NO_ACCESS	13 /* REFUSED: PROT_NONE */
+#define PAGECTL_PINCHECK_MEMLOCK	14 /* PIN only: past RLIMIT_MEMLOCK (ENOMEM) */
+#define PAGECTL_PINCHECK_MAX_PIN	15 /* PIN only: past max_pin_pages (ENOSPC) */
+
+/**
+ * struct pagectl_pin_range - pages of a PIN_CHECK with one answer
+ * @start: first address, page aligned
+ * @end: address after the last
+ * @verdict: %PAGECTL_PINCHECK_OK, _FAULT_IN, _MIGRATE, _MIGRATE_BLOCKED or
+ *	_REFUSED
+ * @reason: %PAGECTL_PINCHECK_* reason of the verdict
+ */
+struct pagectl_pin_range {
+	__aligned_u64 start;
+	__aligned_u64 end;
+	__u32 verdict;
+	__u32 reason;
+};
+
+/** PAGECTL_PIN_CHECK_NO_LIMIT - &pagectl_pin_check.memlock_pages without a limit */
+#define PAGECTL_PIN_CHECK_NO_LIMIT	(~0ULL)
+
+/**
+ * struct pagectl_pin_check - what a PIN of a range would meet
+ *	(PAGECTL_PIN_CHECK)
+ * @size: sizeof(struct pagectl_pin_check)
+ * @flags: %PAGECTL_PIN_WRITE: check for a writable pin
+ * @addr: first byte of the range, any alignment, as for PIN
+ * @length: bytes, not 0
+ * @records: user pointer to an array of &struct pagectl_pin_range
+ * @record_size: the caller's sizeof(struct pagectl_pin_range)
+ * @max_records: capacity of @records, not 0
+ * @nr_records: out: records written
+ * @out_flags: out: 0
+ * @next: out: where to resume (the next call's @addr); the check is
+ *	complete when @next is the range's page-aligned end
+ * @npages: out: pages the whole range covers
+ * @memlock_pages: out: the caller's RLIMIT_MEMLOCK in pages, or
+ *	%PAGECTL_PIN_CHECK_NO_LIMIT (no limit, or CAP_IPC_LOCK)
+ * @locked_pages: out: pages charged to the opener's user now
+ * @pinned_pages: out: pages this file pins now
+ * @max_pin_pages: out: pages one file may pin (the module's max_pin_pages)
+ * @__reserved: must be 0
+ *
+ * Nothing is pinned, faulted in or changed. One record per run of
+ * consecutive pages with the same verdict and reason, in address order,
+ * from the caller's own address space, as the pages are at one instant
+ * each. A PIN of the range needs @npages of headroom under both
+ * @memlock_pages - @locked_pages and @max_pin_pages - @pinned_pages.
+ * ZONE_MOVABLE pages are %PAGECTL_PINCHECK_MIGRATE; pages of a CMA area in
+ * another zone cannot be told by a module and are reported %_OK.
+ *
+ * Errors: EINVAL (@length 0, @max_records 0, @record_size out of range),
+ * EOVERFLOW (the range, or its rounding up to a page, wraps), EFAULT (a
+ * kernel or non-canonical address, @records not writable), EPERM (the
+ * caller's address space is not the one that opened the file), ESRCH (that
+ * address space has exited), ENOMEM (no memory for the kernel's batch of
+ * records), EOPNOTSUPP (page tables this kernel cannot read safely, as for
+ * WALK), EINTR (killed; only before the first record, after which the call
+ * returns the records it has).
+ */
+struct pagectl_pin_check {
+	__u32 size;
+	__u32 flags;
+	__aligned_u64 addr;
+	__aligned_u64 length;
+	__aligned_u64 records;
+	__u32 record_size;
+	__u32 max_records;
+	__u32 nr_records;
+	__u32 out_flags;
+	__aligned_u64 next;
+	__aligned_u64 npages;
+	__aligned_u64 memlock_pages;
+	__aligned_u64 locked_pages;
+	__aligned_u64 pinned_pages;
+	__aligned_u64 max_pin_pages;
+	__aligned_u64 __reserved;
+};
+
+/** PAGECTL_PIN_CHECK - what a PIN would meet: &struct pagectl_pin_check */
+#define PAGECTL_PIN_CHECK	_IO(PAGECTL_TYPE, PAGECTL_CMD_PIN_CHECK)
 
 /** PAGECTL_UNPIN_DIRTY - mark the pages dirty as they are released */
 #define PAGECTL_UNPIN_DIRTY		0x1U

@@ -38,6 +38,7 @@
 #define PAGECTL_BUF_INFO_SIZE_V1	offsetofend(struct pagectl_buf_info, __reserved)
 #define PAGECTL_HUGE_MAP_SIZE_V1	offsetofend(struct pagectl_huge_map, next)
 #define PAGECTL_WATCH_SIZE_V1		offsetofend(struct pagectl_watch, __reserved)
+#define PAGECTL_PIN_CHECK_SIZE_V1	offsetofend(struct pagectl_pin_check, __reserved)
 
 /*
  * Symbol versions (libpagectl.map): @name is the default version, of node

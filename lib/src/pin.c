@@ -17,6 +17,16 @@ PAGECTL_EXPORT int pagectl_pin(struct pagectl *pc, struct pagectl_pin *arg)
 	return pagectl_ioctl(pc, PAGECTL_PIN, arg);
 }
 
+PAGECTL_EXPORT int pagectl_pin_check(struct pagectl *pc, struct pagectl_pin_check *arg)
+{
+	int ret;
+
+	if (arg->size < PAGECTL_PIN_CHECK_SIZE_V1)
+		return -EINVAL;
+	ret = pagectl_ioctl(pc, PAGECTL_PIN_CHECK, arg);
+	return ret < 0 ? ret : (int)arg->nr_records;
+}
+
 PAGECTL_EXPORT int pagectl_unpin(struct pagectl *pc, __u64 handle, __u32 flags)
 {
 	struct pagectl_unpin arg = {

@@ -173,6 +173,23 @@ int pagectl_walk(struct pagectl *pc, struct pagectl_walk *arg);
 int pagectl_walk_range(struct pagectl *pc, struct pagectl_walk_range *arg);
 
 /**
+ * pagectl_pin_check() - what a long-term pin of a range would meet, without
+ *	pinning anything
+ * @pc: the handle
+ * @arg: in: size (PAGECTL_ARG()), flags (%PAGECTL_PIN_WRITE), addr, length,
+ *	records, record_size (sizeof(struct pagectl_pin_range)), max_records;
+ *	out: nr_records, next, npages, memlock_pages, locked_pages,
+ *	pinned_pages, max_pin_pages
+ *
+ * Call again with addr = next until next reaches the range's page-aligned
+ * end. Only the caller's own address space, as for pagectl_pin().
+ *
+ * Return: the number of records written, or a negative errno; -EINVAL for a
+ * size smaller than the struct's first version (0 among them).
+ */
+int pagectl_pin_check(struct pagectl *pc, struct pagectl_pin_check *arg);
+
+/**
  * pagectl_huge_map() - what backs each 2 MiB slot of a range, and why it is
  *	not one huge page
  * @pc: the handle

@@ -161,6 +161,19 @@ static void init_walk_range_arg(void *arg)
 }
 
 static struct pagectl_huge_slot init_slots[4];
+static struct pagectl_pin_range init_ranges[4];
+
+/* init_page, for reading. */
+static void init_pin_check_arg(void *arg)
+{
+	struct pagectl_pin_check *pc = arg;
+
+	pc->addr = (uintptr_t)init_page;
+	pc->length = INIT_PAGE_SIZE;
+	pc->records = (uintptr_t)init_ranges;
+	pc->record_size = sizeof(init_ranges[0]);
+	pc->max_records = 4;
+}
 
 /* The 2 MiB slot of init_page. */
 static void init_huge_map_arg(void *arg)
@@ -242,6 +255,12 @@ FIXTURE_VARIANT_ADD(abi, huge_map) {
 	ABI_RULE(PAGECTL_HUGE_MAP, struct pagectl_huge_map, next, PAGECTL_WALK_PID),
 	.feature = PAGECTL_FEATURE_HUGE_MAP,
 	.init = init_huge_map_arg,
+};
+
+FIXTURE_VARIANT_ADD(abi, pin_check) {
+	ABI_RULE(PAGECTL_PIN_CHECK, struct pagectl_pin_check, __reserved, PAGECTL_PIN_WRITE),
+	.feature = PAGECTL_FEATURE_PIN_CHECK,
+	.init = init_pin_check_arg,
 };
 
 FIXTURE_VARIANT_ADD(abi, watch) {
@@ -488,6 +507,7 @@ static const __u64 cmd_feature[] = {
 	PAGECTL_FEATURE_TIMER,	/* TIMER */
 	PAGECTL_FEATURE_HUGE_MAP,	/* HUGE_MAP */
 	PAGECTL_FEATURE_WATCH,	/* WATCH */
+	PAGECTL_FEATURE_PIN_CHECK,	/* PIN_CHECK */
 };
 
 /* Command @nr exists: it is in the table and GET_INFO reports its feature. */
@@ -582,7 +602,7 @@ TEST_F(dev, info_reports_module)
 	EXPECT_EQ(0, info.features & ~(__u64)(PAGECTL_FEATURE_INFO |
 		PAGECTL_FEATURE_PIN | PAGECTL_FEATURE_WALK | PAGECTL_FEATURE_BUF |
 		PAGECTL_FEATURE_TIMER | PAGECTL_FEATURE_BUF_HUGE | PAGECTL_FEATURE_HUGE_MAP |
-		PAGECTL_FEATURE_WATCH));
+		PAGECTL_FEATURE_WATCH | PAGECTL_FEATURE_PIN_CHECK));
 	/* A limit is reported only with the feature it limits. */
 	EXPECT_EQ(!!(info.features & PAGECTL_FEATURE_PIN), !!info.max_pin_pages);
 	EXPECT_EQ(!!(info.features & PAGECTL_FEATURE_BUF), !!info.max_buf_bytes);

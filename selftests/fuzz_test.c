@@ -49,12 +49,14 @@
 
 enum {
 	C_INFO, C_PIN, C_UNPIN, C_DESCRIBE, C_WALK, C_WALK_RANGE, C_BUF_CREATE,
-	C_TIMER, C_BUF_INFO, C_BUF_FILL, C_HUGE_MAP, C_WATCH, C_RANDOM, NR_CMDS
+	C_TIMER, C_BUF_INFO, C_BUF_FILL, C_HUGE_MAP, C_WATCH, C_PIN_CHECK, C_RANDOM,
+	NR_CMDS
 };
 
 static const char *const cmd_name[NR_CMDS] = {
 	"GET_INFO", "PIN", "UNPIN", "PIN_DESCRIBE", "WALK", "WALK_RANGE",
-	"BUF_CREATE", "TIMER", "BUF_INFO", "BUF_FILL", "HUGE_MAP", "WATCH", "random number",
+	"BUF_CREATE", "TIMER", "BUF_INFO", "BUF_FILL", "HUGE_MAP", "WATCH", "PIN_CHECK",
+	"random number",
 };
 
 struct fuzz {
@@ -83,6 +85,7 @@ union cmd_arg {
 	struct pagectl_buf_info buf_info;
 	struct pagectl_buf_fill buf_fill;
 	struct pagectl_huge_map huge_map;
+	struct pagectl_pin_check pin_check;
 	struct pagectl_watch watch;
 	__u32 size;
 	__u64 raw[64];
@@ -236,6 +239,16 @@ static unsigned long build(int cmd, union cmd_arg *arg, int *fd)
 			arg->watch.pid = rnd() & 1 ? getpid() : rnd() % 400;
 		}
 		return PAGECTL_WATCH;
+	}
+	case C_PIN_CHECK: {
+		__u64 a = pick_addr();
+
+		arg->pin_check = (struct pagectl_pin_check){
+			.size = sizeof(struct pagectl_pin_check), .addr = a,
+			.length = (rnd() % 64) * PAGE_SZ, .records = recs,
+			.record_size = sizeof(struct pagectl_pin_range),
+			.max_records = 1 + rnd() % 64, .flags = rnd() & PAGECTL_PIN_WRITE };
+		return PAGECTL_PIN_CHECK;
 	}
 	default:
 		for (int i = 0; i < 8; i++)

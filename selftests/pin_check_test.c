@@ -1,0 +1,425 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * PIN_CHECK: what a long-term pin of a range would meet, and PIN's report
+ * of where and why it failed.
+ *
+ * For each kind of memory the check's answer is asserted, then a real PIN
+ * of the same range does what the check said: it succeeds, or it fails with
+ * the errno and a fail_addr and fail_reason that match the check. Then the
+ * limits it reports, and every bad argument.
+ *
+ * Copyright (C) 2026 The pagectl authors
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/pagectl.h>
+
+#include "kselftest_harness.h"
+#include "pin_util.h"
+#include "buf_util.h"
+
+#define MAX_RECS	64
+
+struct check {
+	struct pagectl_pin_check arg;
+	struct pagectl_pin_range r[MAX_RECS];
+};
+
+/* PIN_CHECK of [@addr, @addr + @len): 0 or an errno. */
+static int check(int fd, const void *addr, __u64 len, __u32 flags, struct check *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->arg.size = sizeof(c->arg);
+	c->arg.flags = flags;
+	c->arg.addr = uaddr(addr);
+	c->arg.length = len;
+	c->arg.records = uaddr(c->r);
+	c->arg.record_size = sizeof(c->r[0]);
+	c->arg.max_records = MAX_RECS;
+	return call(fd, PAGECTL_PIN_CHECK, &c->arg);
+}
+
+/* The check found one record over the whole range, with this answer. */
+#define ASSERT_ONE(c, addr, len, v, why) do {					\
+	const struct check *__c = (c);						\
+	__u64 __a = uaddr(addr), __e = __a + (len);				\
+										\
+	ASSERT_EQ(1, __c->arg.nr_records);					\
+	ASSERT_EQ(__a, __c->r[0].start);					\
+	ASSERT_EQ(__e, __c->r[0].end);						\
+	ASSERT_EQ(v, __c->r[0].verdict);					\
+	ASSERT_EQ(why, __c->r[0].reason);					\
+	ASSERT_EQ(__e, __c->arg.next);						\
+} while (0)
+
+/* A PIN that fails reports the check's first page and its reason. */
+#define ASSERT_PIN_FAILS(fd, addr, len, flags, err, c) do {			\
+	const struct check *__c = (c);						\
+	struct pagectl_pin __p;							\
+										\
+	ASSERT_EQ(err, pin(fd, uaddr(addr), len, flags, &__p));			\
+	ASSERT_EQ(__c->r[0].start, __p.fail_addr);				\
+	ASSERT_EQ(__c->r[0].reason, __p.fail_reason);				\
+	ASSERT_EQ(0, __p.handle);						\
+} while (0)
+
+FIXTURE(pc) {
+	int fd;
+};
+
+FIXTURE_SETUP(pc)
+{
+	char why[128];
+
+	self->fd = device_open(PAGECTL_FEATURE_PIN_CHECK, NULL, why, sizeof(why));
+	if (self->fd < 0)
+		SETUP_SKIP("%s", why);
+}
+
+FIXTURE_TEARDOWN(pc)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+TEST_F(pc, untouched_anon)
+{
+	__u8 *buf = mmap(NULL, SMALL_LEN, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct check c;
+
+	/* Never touched: the pin faults every page in, then succeeds. */
+	ASSERT_NE(MAP_FAILED, buf);
+	ASSERT_EQ(0, check(self->fd, buf, SMALL_LEN, PAGECTL_PIN_WRITE, &c));
+	ASSERT_ONE(&c, buf, SMALL_LEN, PAGECTL_PINCHECK_FAULT_IN,
+		   PAGECTL_PINCHECK_NOT_PRESENT);
+	ASSERT_EQ(SMALL_LEN / PAGE_SZ, c.arg.npages);
+	ASSERT_NE(0, pin_handle(self->fd, buf, SMALL_LEN, PAGECTL_PIN_WRITE));
+
+	/* Pinned for writing, present and writable: pinnable as is. */
+	ASSERT_EQ(0, check(self->fd, buf, SMALL_LEN, PAGECTL_PIN_WRITE, &c));
+	ASSERT_ONE(&c, buf, SMALL_LEN, PAGECTL_PINCHECK_OK, PAGECTL_PINCHECK_NONE);
+	ASSERT_EQ(SMALL_LEN / PAGE_SZ, c.arg.pinned_pages);
+	munmap(buf, SMALL_LEN);
+}
+
+TEST_F(pc, written_anon)
+{
+	__u8 *buf = map_anon(SMALL_LEN);
+	struct check c;
+
+	ASSERT_NE(NULL, buf);
+	memset(buf, 1, SMALL_LEN);
+	ASSERT_EQ(0, check(self->fd, buf + 1, SMALL_LEN - 1, PAGECTL_PIN_WRITE, &c));
+	ASSERT_ONE(&c, buf, SMALL_LEN, PAGECTL_PINCHECK_OK, PAGECTL_PINCHECK_NONE);
+	ASSERT_NE(0, pin_handle(self->fd, buf, SMALL_LEN, PAGECTL_PIN_WRITE));
+	munmap(buf, SMALL_LEN);
+}
+
+TEST_F(pc, contiguous_buffer)
+{
+	int bfd = buf_new(self->fd, SMALL_LEN, PAGECTL_BUF_CONTIG);
+	struct check c;
+	__u8 *buf;
+
+	/* remap_pfn_range() memory: VM_IO | VM_PFNMAP, never pinned. */
+	ASSERT_LE(0, bfd);
+	buf = buf_map(bfd, SMALL_LEN, PROT_READ | PROT_WRITE, 0);
+	ASSERT_NE(NULL, buf);
+	ASSERT_EQ(0, check(self->fd, buf, SMALL_LEN, 0, &c));
+	ASSERT_ONE(&c, buf, SMALL_LEN, PAGECTL_PINCHECK_REFUSED,
+		   PAGECTL_PINCHECK_IO_PFNMAP);
+	ASSERT_PIN_FAILS(self->fd, buf, SMALL_LEN, 0, EFAULT, &c);
+	munmap(buf, SMALL_LEN);
+	close(bfd);
+}
+
+TEST_F(pc, prot_none)
+{
+	__u8 *buf = map_anon(SMALL_LEN);
+	struct check c;
+
+	ASSERT_NE(NULL, buf);
+	ASSERT_EQ(0, mprotect(buf, SMALL_LEN, PROT_NONE));
+	ASSERT_EQ(0, check(self->fd, buf, SMALL_LEN, 0, &c));
+	ASSERT_ONE(&c, buf, SMALL_LEN, PAGECTL_PINCHECK_REFUSED,
+		   PAGECTL_PINCHECK_NO_ACCESS);
+	ASSERT_PIN_FAILS(self->fd, buf, SMALL_LEN, 0, EFAULT, &c);
+	munmap(buf, SMALL_LEN);
+}
+
+TEST_F(pc, read_only_write_pin)
+{
+	__u8 *buf = map_anon(SMALL_LEN);
+	struct check c;
+
+	ASSERT_NE(NULL, buf);
+	ASSERT_EQ(0, mprotect(buf, SMALL_LEN, PROT_READ));
+	ASSERT_EQ(0, check(self->fd, buf, SMALL_LEN, PAGECTL_PIN_WRITE, &c));
+	ASSERT_ONE(&c, buf, SMALL_LEN, PAGECTL_PINCHECK_REFUSED,
+		   PAGECTL_PINCHECK_NOT_WRITABLE);
+	ASSERT_PIN_FAILS(self->fd, buf, SMALL_LEN, PAGECTL_PIN_WRITE, EFAULT, &c);
+
+	/* For reading, the same pages are pinnable as they are. */
+	ASSERT_EQ(0, check(self->fd, buf, SMALL_LEN, 0, &c));
+	ASSERT_ONE(&c, buf, SMALL_LEN, PAGECTL_PINCHECK_OK, PAGECTL_PINCHECK_NONE);
+	ASSERT_NE(0, pin_handle(self->fd, buf, SMALL_LEN, 0));
+	munmap(buf, SMALL_LEN);
+}
+
+TEST_F(pc, ext4_shared_write)
+{
+	struct check c;
+	char why[128];
+	__u8 *buf;
+	int file;
+
+	buf = map_ext4(SMALL_LEN, &file, why, sizeof(why));
+	if (!buf)
+		SKIP(return, "%s", why);
+	memset(buf, 1, SMALL_LEN);
+	ASSERT_EQ(0, check(self->fd, buf, SMALL_LEN, PAGECTL_PIN_WRITE, &c));
+	/* 6.5 and later refuse a writable long-term pin of dirty-tracked page cache. */
+	if (kernel_at_least(6, 5)) {
+		ASSERT_ONE(&c, buf, SMALL_LEN, PAGECTL_PINCHECK_REFUSED,
+			   PAGECTL_PINCHECK_FILE_WRITE);
+		ASSERT_PIN_FAILS(self->fd, buf, SMALL_LEN, PAGECTL_PIN_WRITE, EFAULT, &c);
+	} else {
+		ASSERT_EQ(PAGECTL_PINCHECK_OK, c.r[0].verdict);
+		ASSERT_NE(0, pin_handle(self->fd, buf, SMALL_LEN, PAGECTL_PIN_WRITE));
+	}
+	munmap(buf, SMALL_LEN);
+	close(file);
+}
+
+TEST_F(pc, memfd)
+{
+	struct check c;
+	char why[128];
+	__u8 *buf;
+	int file;
+
+	/* shmem tracks no dirty pages for writeback: never refused. */
+	buf = map_memfd(SMALL_LEN, &file, why, sizeof(why));
+	if (!buf)
+		SKIP(return, "%s", why);
+	memset(buf, 1, SMALL_LEN);
+	ASSERT_EQ(0, check(self->fd, buf, SMALL_LEN, PAGECTL_PIN_WRITE, &c));
+	ASSERT_ONE(&c, buf, SMALL_LEN, PAGECTL_PINCHECK_OK, PAGECTL_PINCHECK_NONE);
+	ASSERT_NE(0, pin_handle(self->fd, buf, SMALL_LEN, PAGECTL_PIN_WRITE));
+	munmap(buf, SMALL_LEN);
+	close(file);
+}
+
+TEST_F(pc, hole)
+{
+	__u8 *buf = mmap(NULL, 3 * PAGE_SZ, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct check c;
+
+	/* Written, a hole, untouched: three records in address order. */
+	ASSERT_NE(MAP_FAILED, buf);
+	buf[0] = 1;
+	ASSERT_EQ(0, munmap(buf + PAGE_SZ, PAGE_SZ));
+	ASSERT_EQ(0, check(self->fd, buf, 3 * PAGE_SZ, 0, &c));
+	ASSERT_EQ(3, c.arg.nr_records);
+	ASSERT_EQ(PAGECTL_PINCHECK_OK, c.r[0].verdict);
+	ASSERT_EQ(PAGECTL_PINCHECK_REFUSED, c.r[1].verdict);
+	ASSERT_EQ(PAGECTL_PINCHECK_NO_VMA, c.r[1].reason);
+	ASSERT_EQ(uaddr(buf + PAGE_SZ), c.r[1].start);
+	ASSERT_EQ(uaddr(buf + 2 * PAGE_SZ), c.r[1].end);
+	ASSERT_EQ(PAGECTL_PINCHECK_FAULT_IN, c.r[2].verdict);
+
+	/* PIN pins the first page, then fails at the hole. */
+	{
+		struct pagectl_pin p;
+
+		ASSERT_EQ(EFAULT, pin(self->fd, uaddr(buf), 3 * PAGE_SZ, 0, &p));
+		ASSERT_EQ(c.r[1].start, p.fail_addr);
+		ASSERT_EQ(PAGECTL_PINCHECK_NO_VMA, p.fail_reason);
+	}
+
+	/* One record at a time: next resumes where the last record ended. */
+	c.arg.max_records = 1;
+	ASSERT_EQ(0, call(self->fd, PAGECTL_PIN_CHECK, &c.arg));
+	ASSERT_EQ(1, c.arg.nr_records);
+	ASSERT_EQ(uaddr(buf + PAGE_SZ), c.arg.next);
+	munmap(buf, PAGE_SZ);
+	munmap(buf + 2 * PAGE_SZ, PAGE_SZ);
+}
+
+/* In a child as nobody, under a 64 KiB RLIMIT_MEMLOCK. */
+static void memlock_child(struct __test_metadata *_metadata)
+{
+	struct rlimit rl = { 64 << 10, 64 << 10 };
+	__u8 *buf = map_anon(32 * PAGE_SZ);
+	struct pagectl_pin p;
+	struct check c;
+	int fd;
+
+	fd = open(DEVICE, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_NE(NULL, buf);
+	memset(buf, 1, 32 * PAGE_SZ);
+	ASSERT_EQ(0, setrlimit(RLIMIT_MEMLOCK, &rl));
+	ASSERT_EQ(0, drop_to_nobody());
+	ASSERT_EQ(0, pin(fd, uaddr(buf), 16 * PAGE_SZ, 0, &p));
+
+	/* The limit is used up: the check shows no headroom for 16 more pages. */
+	ASSERT_EQ(0, check(fd, buf + 16 * PAGE_SZ, 16 * PAGE_SZ, 0, &c));
+	ASSERT_EQ(16, c.arg.memlock_pages);
+	ASSERT_LE(16, c.arg.locked_pages);
+	ASSERT_GT(c.arg.locked_pages + c.arg.npages, c.arg.memlock_pages);
+	ASSERT_EQ(16, c.arg.pinned_pages);
+
+	/* And PIN fails with ENOMEM at the range's start, for the limit. */
+	ASSERT_EQ(ENOMEM, pin(fd, uaddr(buf + 16 * PAGE_SZ), 16 * PAGE_SZ, 0, &p));
+	ASSERT_EQ(uaddr(buf + 16 * PAGE_SZ), p.fail_addr);
+	ASSERT_EQ(PAGECTL_PINCHECK_MEMLOCK, p.fail_reason);
+	close(fd);
+}
+
+TEST_F(pc, memlock_headroom)
+{
+	pid_t pid = fork();
+
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		memlock_child(_metadata);
+		_exit(_metadata->passed ? 0 : 1);
+	}
+	ASSERT_EQ(0, wait_exit(pid));
+}
+
+TEST_F(pc, max_pin_pages)
+{
+	__u8 *buf = map_anon(SMALL_LEN);
+	struct pagectl_pin p;
+	struct check c;
+
+	ASSERT_NE(NULL, buf);
+	memset(buf, 1, SMALL_LEN);
+	ASSERT_NE(0, pin_handle(self->fd, buf, SMALL_LEN, 0));
+	ASSERT_EQ(0, check(self->fd, buf, PAGE_SZ, 0, &c));
+	ASSERT_EQ(SMALL_LEN / PAGE_SZ, c.arg.pinned_pages);
+	ASSERT_LT(c.arg.pinned_pages, c.arg.max_pin_pages);
+	/* As root, with CAP_IPC_LOCK: no limit. */
+	ASSERT_EQ(PAGECTL_PIN_CHECK_NO_LIMIT, c.arg.memlock_pages);
+
+	/* A range past the cap fails with ENOSPC at its start. */
+	ASSERT_EQ(ENOSPC, pin(self->fd, uaddr(buf),
+			      (c.arg.max_pin_pages + 1) * PAGE_SZ, 0, &p));
+	ASSERT_EQ(uaddr(buf), p.fail_addr);
+	ASSERT_EQ(PAGECTL_PINCHECK_MAX_PIN, p.fail_reason);
+	munmap(buf, SMALL_LEN);
+}
+
+TEST_F(pc, already_pinned)
+{
+	__u8 *buf = map_anon(SMALL_LEN);
+	struct check c;
+
+	/* Pinned already: extra references, which block a migration. */
+	ASSERT_NE(NULL, buf);
+	memset(buf, 1, SMALL_LEN);
+	ASSERT_NE(0, pin_handle(self->fd, buf, SMALL_LEN, PAGECTL_PIN_WRITE));
+	ASSERT_EQ(0, check(self->fd, buf, SMALL_LEN, PAGECTL_PIN_WRITE, &c));
+	ASSERT_LE(1, c.arg.nr_records);
+	/* Outside ZONE_MOVABLE it needs no migration: OK, never MIGRATE. */
+	ASSERT_NE(PAGECTL_PINCHECK_MIGRATE, c.r[0].verdict);
+	if (c.r[0].verdict == PAGECTL_PINCHECK_MIGRATE_BLOCKED)
+		ASSERT_EQ(PAGECTL_PINCHECK_EXTRA_REFS, c.r[0].reason);
+	munmap(buf, SMALL_LEN);
+}
+
+/* Pages of ZONE_MOVABLE, when the guest has them (movablecore=). */
+static bool have_movable(void)
+{
+	char line[256];
+	bool in = false, ret = false;
+	FILE *f = fopen("/proc/zoneinfo", "r");
+	long present;
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		if (strstr(line, "zone "))
+			in = strstr(line, "Movable");
+		else if (in && sscanf(line, " present %ld", &present) == 1 && present)
+			ret = true;
+	}
+	fclose(f);
+	return ret;
+}
+
+TEST_F(pc, movable)
+{
+	size_t len = 64 << 20;
+	__u8 *buf;
+	struct check c;
+	unsigned int i;
+	bool migrate = false;
+
+	if (!have_movable())
+		SKIP(return, "no ZONE_MOVABLE pages (boot with movablecore=)");
+	/* Movable allocations land in ZONE_MOVABLE once the others are used up. */
+	buf = map_anon(len);
+	ASSERT_NE(NULL, buf);
+	memset(buf, 1, len);
+	ASSERT_EQ(0, check(self->fd, buf, len, 0, &c));
+	for (i = 0; i < c.arg.nr_records; i++)
+		if (c.r[i].verdict == PAGECTL_PINCHECK_MIGRATE) {
+			ASSERT_EQ(PAGECTL_PINCHECK_MOVABLE, c.r[i].reason);
+			migrate = true;
+		}
+	if (!migrate)
+		SKIP(munmap(buf, len); return, "no page of the range in ZONE_MOVABLE");
+	/* The pin migrates them out, after which they are pinnable as is. */
+	ASSERT_NE(0, pin_handle(self->fd, buf, len, 0));
+	ASSERT_EQ(0, check(self->fd, buf, len, 0, &c));
+	for (i = 0; i < c.arg.nr_records; i++)
+		ASSERT_EQ(PAGECTL_PINCHECK_OK, c.r[i].verdict);
+	munmap(buf, len);
+}
+
+TEST_F(pc, bad_arguments)
+{
+	__u8 *buf = map_anon(SMALL_LEN);
+	struct check c;
+
+	ASSERT_NE(NULL, buf);
+	/* Each bad argument alone, with everything else valid. */
+	ASSERT_EQ(EINVAL, check(self->fd, buf, 0, 0, &c));
+	ASSERT_EQ(EOVERFLOW, check(self->fd, (void *)-PAGE_SZ, 2 * PAGE_SZ, 0, &c));
+	ASSERT_EQ(EFAULT, check(self->fd, (void *)0xffff888000000000UL, PAGE_SZ, 0, &c));
+	ASSERT_EQ(EOPNOTSUPP, check(self->fd, buf, PAGE_SZ, 0x80000000U, &c));
+
+	check(self->fd, buf, PAGE_SZ, 0, &c);
+	c.arg.record_size = sizeof(c.r[0]) - 1;
+	ASSERT_EQ(EINVAL, call(self->fd, PAGECTL_PIN_CHECK, &c.arg));
+	c.arg.record_size = 4097;
+	ASSERT_EQ(EINVAL, call(self->fd, PAGECTL_PIN_CHECK, &c.arg));
+	c.arg.record_size = sizeof(c.r[0]);
+	c.arg.max_records = 0;
+	ASSERT_EQ(EINVAL, call(self->fd, PAGECTL_PIN_CHECK, &c.arg));
+	c.arg.max_records = MAX_RECS;
+	c.arg.records = uaddr(buf);
+	ASSERT_EQ(0, mprotect(buf, SMALL_LEN, PROT_READ));
+	ASSERT_EQ(EFAULT, call(self->fd, PAGECTL_PIN_CHECK, &c.arg));
+	c.arg.records = uaddr(c.r);
+	c.arg.__reserved = 1;
+	ASSERT_EQ(EINVAL, call(self->fd, PAGECTL_PIN_CHECK, &c.arg));
+	munmap(buf, SMALL_LEN);
+}
+
+TEST_HARNESS_MAIN

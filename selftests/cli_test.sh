@@ -467,6 +467,60 @@ else
 	skip "huge" "the module has no HUGE_MAP, or no $MEMTOUR"
 fi
 
+# watch: memtour's THP watched by pid while its soft-dirty bits are cleared
+# and it exits; each JSON line is the text's line.
+JQ_WATCH='"\(.seq | pad(8))  \(.event + " " * (10 - (.event | length)))  \(.start | zpad(12))-\(.end | zpad(12)) \(.size / 1024 | floor | pad(9)) kB"'
+if "$PAGECTL" info 2>/dev/null | grep -q '^features:.* watch' && [ -x "$MEMTOUR" ]; then
+	rm -f "$tmp/tour.in"
+	mkfifo "$tmp/tour.in"
+	"$MEMTOUR" <"$tmp/tour.in" >"$tmp/tour.out" 2>/dev/null &
+	tour=$!
+	bgs="$bgs $tour"
+	exec 3>"$tmp/tour.in"
+	i=0
+	while ! grep -q '^ready' "$tmp/tour.out" && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	thp=$(awk '$1 == "thp" { print $2 }' "$tmp/tour.out")
+	# Not holding the fifo open: memtour exits when the test closes it.
+	"$PAGECTL" watch -p "$tour" "$thp+2M" >"$txt" 2>"$err" 3>&- &
+	w1=$!
+	"$PAGECTL" watch -p "$tour" -j "$thp+2M" >"$out" 2>/dev/null 3>&- &
+	w2=$!
+	sleep 1
+	echo 4 >/proc/"$tour"/clear_refs
+	sleep 0.5
+	exec 3>&-
+	wait "$tour" 2>/dev/null
+	wait "$w1"
+	check "watch: ends with exit 0 when the process exits" [ $? -eq 0 ]
+	wait "$w2"
+	start=$(printf '%012x' "$thp")
+	end=$(printf '%012x' $((thp + 2097152)))
+	check "watch: clear_refs is soft_dirty over the whole range" \
+		grep -qE "^ +[0-9]+  soft_dirty +$start-$end +2048 kB" "$txt"
+	check "watch: the process's exit is the last event, release" \
+		sh -c "tail -n 1 '$txt' | grep -qE '^ +[0-9]+  release +$start-$end'"
+	check "watch -j: every line one JSON object" \
+		jq_true -s 'length > 0 and all(.[]; type == "object")' "$out"
+	jq -r "$JQ_DEFS$JQ_WATCH" "$out" >"$exp" 2>/dev/null
+	check "watch -j: each object is the text's line" same_file "$txt" "$exp"
+
+	"$PAGECTL" watch -t 0.3 '[stack]' >"$out" 2>"$err"
+	check "watch -t: stops after the time, exit 0" [ $? -eq 0 ]
+	"$PAGECTL" watch -p "$tour" '[stack]' >"$out" 2>"$err"
+	check "watch of a gone pid: exit 1" [ $? -eq 1 ]
+	"$PAGECTL" watch >"$out" 2>"$err"
+	check "watch without a range: exit 2" [ $? -eq 2 ]
+	"$PAGECTL" watch -n 0 '[stack]' >"$out" 2>"$err"
+	check "watch -n 0: exit 2" [ $? -eq 2 ]
+	"$PAGECTL" watch 0x2000-0x1000 >"$out" 2>"$err"
+	check "watch of a bad range: exit 2" [ $? -eq 2 ]
+else
+	skip "watch" "the module has no WATCH, or no $MEMTOUR"
+fi
+
 echo "1..$n"
 echo "# Totals: pass:$((n - failed - skipped)) fail:$failed xfail:0 xpass:0 skip:$skipped error:0"
 [ $failed -eq 0 ]

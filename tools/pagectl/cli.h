@@ -27,6 +27,9 @@ int cli_page_size(struct pagectl *pc, unsigned int *page_size);
 /* Parse -p's process ID for @cmd; prints why it is bad. Returns 0 or -1. */
 int cli_parse_pid(const char *cmd, const char *s, pid_t *pid);
 
+/* RANGE: START-END or START+LENGTH (huge.c); returns 0, or -1 if @arg is not one. */
+int cli_parse_range(const char *arg, unsigned long long *start, unsigned long long *end);
+
 /* Parse "4096", "64k", "2M", "1G"; returns 0 or -1. */
 int cli_parse_size(const char *s, unsigned long long *out);
 
@@ -103,6 +106,7 @@ int cmd_pin(int argc, char **argv);
 int cmd_walk(int argc, char **argv);
 int cmd_maps(int argc, char **argv);
 int cmd_huge(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
 int cmd_buf(int argc, char **argv);
 
 #endif /* _PAGECTL_CLI_H */

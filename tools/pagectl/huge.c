@@ -88,8 +88,7 @@ static void huge_usage(FILE *out)
 }
 
 /* RANGE: START-END or START+LENGTH; returns 0, or -1 if @arg is not one. */
-static int parse_range(const char *arg, unsigned long long *start,
-		       unsigned long long *end)
+int cli_parse_range(const char *arg, unsigned long long *start, unsigned long long *end)
 {
 	char *rest;
 
@@ -317,7 +316,7 @@ int cmd_huge(int argc, char **argv)
 		fprintf(stderr, "pagectl huge: unexpected argument '%s'\n", argv[optind + 1]);
 		return EXIT_USAGE;
 	}
-	if (optind < argc && parse_range(argv[optind], &start, &end)) {
+	if (optind < argc && cli_parse_range(argv[optind], &start, &end)) {
 		/* A number that is no range is a mistake, not a mapping's name. */
 		if (isdigit((unsigned char)argv[optind][0])) {
 			fprintf(stderr, "pagectl huge: bad range '%s' %s\n", argv[optind],

@@ -28,6 +28,7 @@ static const struct feature_name features[] = {
 	{ PAGECTL_FEATURE_TIMER, "timer" },
 	{ PAGECTL_FEATURE_BUF_HUGE, "buf_huge" },
 	{ PAGECTL_FEATURE_HUGE_MAP, "huge_map" },
+	{ PAGECTL_FEATURE_WATCH, "watch" },
 };
 
 static void print_usage(FILE *out)
@@ -47,6 +48,8 @@ static void print_usage(FILE *out)
 		"                  huge and pinned memory\n"
 		"  huge [-p PID] [RANGE|MAPPING]\n"
 		"                  map each 2 MiB slot: huge or not, and why not\n"
+		"  watch [-p PID] RANGE|MAPPING\n"
+		"                  print the kernel's changes to a range as they happen\n"
 		"  buf create|map|fill [OPTIONS]\n"
 		"                  make a kernel buffer, map it, have the kernel fill it\n"
 		"  buf show [-p PID]\n"
@@ -242,6 +245,8 @@ int main(int argc, char **argv)
 		return cmd_maps(argc, argv);
 	if (!strcmp(argv[0], "huge"))
 		return cmd_huge(argc, argv);
+	if (!strcmp(argv[0], "watch"))
+		return cmd_watch(argc, argv);
 	if (!strcmp(argv[0], "buf"))
 		return cmd_buf(argc, argv);
 	if (!strcmp(argv[0], "help")) {

@@ -138,6 +138,8 @@ bench:
 	tools/vm/run --kernel bookworm -- /opt/pagectl/bench/walk_bench
 	tools/vm/run --kernel sid -- /opt/pagectl/bench/walk_bench
 	tools/vm/run --kernel bookworm -- /opt/pagectl/bench/buf_bench
+	tools/vm/run --kernel bookworm -- /opt/pagectl/bench/watch_bench
+	tools/vm/run --kernel sid -- /opt/pagectl/bench/watch_bench
 
 # The fuzzer at length: a million calls on each debug kernel (make check
 # runs a slice of 20000 in every guest).

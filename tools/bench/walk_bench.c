@@ -15,7 +15,10 @@
  *                which cost a folio reference per entry;
  *   huge map     HUGE_MAP (pagectl_huge_map()), one 24-byte record per 2 MiB
  *                slot: what backs it and why it is not huge, which costs a
- *                folio reference per present PTE.
+ *                folio reference per present PTE;
+ *   pin check    PIN_CHECK (pagectl_pin_check()), one 24-byte record per run
+ *                of pages a long-term pin would treat alike, which looks at
+ *                every page's zone and references.
  *
  * Ranges: populated 4 KiB pages, populated THP, one page per 2 MiB, and an
  * untouched 64 GiB reservation. Figures are millions of 4 KiB pages of
@@ -86,6 +89,7 @@ static __u64 *pm_buf;
 static struct pagectl_walk_rec *recs;
 static struct page_region *regions;
 static struct pagectl_huge_slot *slots;
+static struct pagectl_pin_range *runs;
 
 /* Each reader returns what it produced (entries, records or regions), or -1. */
 static long read_pagemap(__u8 *p, size_t len)
@@ -175,6 +179,27 @@ static long huge_map(__u8 *p, size_t len)
 	return total;
 }
 
+static long pin_check(__u8 *p, size_t len)
+{
+	__u64 start = (uintptr_t)p, end = start + len;
+	long total = 0;
+
+	while (start < end) {
+		PAGECTL_ARG(pagectl_pin_check, pc_arg, .addr = start, .length = end - start,
+			    .records = (uintptr_t)runs, .record_size = sizeof(*runs),
+			    .max_records = RECS);
+		int n = pagectl_pin_check(pc, &pc_arg);
+
+		if (n < 0)
+			return -1;
+		total += n;
+		if (pc_arg.next <= start)
+			break;
+		start = pc_arg.next;
+	}
+	return total;
+}
+
 struct method {
 	const char *name;
 	long (*run)(__u8 *p, size_t len);
@@ -186,10 +211,12 @@ static const struct method methods[] = {
 	{ "walk", walk_plain },
 	{ "walk+state", walk_state },
 	{ "huge map", huge_map },
+	{ "pin check", pin_check },
 };
 
 #define WALK_METHOD	2
 #define HUGE_METHOD	4
+#define CHECK_METHOD	5
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define NR_METHODS	ARRAY_SIZE(methods)
@@ -235,10 +262,12 @@ static void bench_range(const char *what, __u8 *p, size_t len)
 	for (i = 0; i < NR_METHODS; i++)
 		printf(i ? " / %ld" : "%ld", out[i] < 0 ? 0 : out[i]);
 	printf("]\n");
-	if (r[WALK_METHOD] && r[HUGE_METHOD])
-		printf("%-24s %12s huge map %.2f ms per GiB, walk %.2f ms per GiB (%.2fx)\n",
-		       "", "", ms_per_gib(r[HUGE_METHOD]), ms_per_gib(r[WALK_METHOD]),
-		       ms_per_gib(r[HUGE_METHOD]) / ms_per_gib(r[WALK_METHOD]));
+	if (r[WALK_METHOD] && r[HUGE_METHOD] && r[CHECK_METHOD])
+		printf("%37s per GiB: walk %.2f ms, huge map %.2f ms (%.2fx), %s %.2f ms (%.2fx)\n",
+		       "", ms_per_gib(r[WALK_METHOD]), ms_per_gib(r[HUGE_METHOD]),
+		       ms_per_gib(r[HUGE_METHOD]) / ms_per_gib(r[WALK_METHOD]),
+		       "pin check", ms_per_gib(r[CHECK_METHOD]),
+		       ms_per_gib(r[CHECK_METHOD]) / ms_per_gib(r[WALK_METHOD]));
 }
 
 static __u8 *map(size_t len, size_t align, int huge, int touch_every)
@@ -302,7 +331,8 @@ int main(void)
 	recs = calloc(RECS, sizeof(*recs));
 	regions = calloc(RECS, sizeof(*regions));
 	slots = calloc(RECS, sizeof(*slots));
-	if (pm_fd < 0 || !pm_buf || !recs || !regions || !slots)
+	runs = calloc(RECS, sizeof(*runs));
+	if (pm_fd < 0 || !pm_buf || !recs || !regions || !slots || !runs)
 		return 1;
 
 	printf("walk_bench: Mpages/s of address space (x pagemap), kernel ");

@@ -225,6 +225,7 @@ TEST_F(pc, hole)
 {
 	__u8 *buf = mmap(NULL, 3 * PAGE_SZ, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct pagectl_pin p;
 	struct check c;
 
 	/* Written, a hole, untouched: three records in address order. */
@@ -241,13 +242,9 @@ TEST_F(pc, hole)
 	ASSERT_EQ(PAGECTL_PINCHECK_FAULT_IN, c.r[2].verdict);
 
 	/* PIN pins the first page, then fails at the hole. */
-	{
-		struct pagectl_pin p;
-
-		ASSERT_EQ(EFAULT, pin(self->fd, uaddr(buf), 3 * PAGE_SZ, 0, &p));
-		ASSERT_EQ(c.r[1].start, p.fail_addr);
-		ASSERT_EQ(PAGECTL_PINCHECK_NO_VMA, p.fail_reason);
-	}
+	ASSERT_EQ(EFAULT, pin(self->fd, uaddr(buf), 3 * PAGE_SZ, 0, &p));
+	ASSERT_EQ(c.r[1].start, p.fail_addr);
+	ASSERT_EQ(PAGECTL_PINCHECK_NO_VMA, p.fail_reason);
 
 	/* One record at a time: next resumes where the last record ended. */
 	c.arg.max_records = 1;

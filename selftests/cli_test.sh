@@ -396,14 +396,11 @@ else
 	skip "walk" "the module has no WALK"
 fi
 
-# huge: a THP and a MADV_NOHUGEPAGE range of memtour, mapped by pid; the
-# text's map and totals are the JSON's.
-MEMTOUR=${MEMTOUR:-/opt/pagectl/demo/memtour}
-JQ_HUGE_TOTALS='.totals | "\(.slots) slots: \(.pmd) THP, \(.hugetlb) hugetlb, \(.large) large folios, \(.small) small (\(.partial) partly present), \(.empty) empty"'
-JQ_HUGE_MAP='[.mappings[].slots[] | if .state == "pmd" then "H" elif .state == "hugetlb" then "T"
-	elif .state == "large" then "L" elif .state == "empty" then "."
-	elif .present < 512 then "s" else "S" end] | join("")'
-if "$PAGECTL" info 2>/dev/null | grep -q '^features:.* huge_map' && [ -x "$MEMTOUR" ]; then
+# memtour in the background as $tour, its lines in $tmp/tour.out once it is
+# ready; it keeps its pages as they are until fd 3 (its stdin) is closed.
+start_tour()
+{
+	rm -f "$tmp/tour.in"
 	mkfifo "$tmp/tour.in"
 	"$MEMTOUR" <"$tmp/tour.in" >"$tmp/tour.out" 2>/dev/null &
 	tour=$!
@@ -414,6 +411,17 @@ if "$PAGECTL" info 2>/dev/null | grep -q '^features:.* huge_map' && [ -x "$MEMTO
 		sleep 0.1
 		i=$((i + 1))
 	done
+}
+
+# huge: a THP and a MADV_NOHUGEPAGE range of memtour, mapped by pid; the
+# text's map and totals are the JSON's.
+MEMTOUR=${MEMTOUR:-/opt/pagectl/demo/memtour}
+JQ_HUGE_TOTALS='.totals | "\(.slots) slots: \(.pmd) THP, \(.hugetlb) hugetlb, \(.large) large folios, \(.small) small (\(.partial) partly present), \(.empty) empty"'
+JQ_HUGE_MAP='[.mappings[].slots[] | if .state == "pmd" then "H" elif .state == "hugetlb" then "T"
+	elif .state == "large" then "L" elif .state == "empty" then "."
+	elif .present < 512 then "s" else "S" end] | join("")'
+if "$PAGECTL" info 2>/dev/null | grep -q '^features:.* huge_map' && [ -x "$MEMTOUR" ]; then
+	start_tour
 	thp=$(awk '$1 == "thp" { print $2 }' "$tmp/tour.out")
 	nohuge=$(awk '$1 == "nohuge" { print $2 }' "$tmp/tour.out")
 
@@ -473,17 +481,7 @@ fi
 # and it exits; each JSON line is the text's line.
 JQ_WATCH='"\(.seq | pad(8))  \(.event + " " * (10 - (.event | length)))  \(.start | zpad(12))-\(.end | zpad(12)) \(.size / 1024 | floor | pad(9)) kB"'
 if "$PAGECTL" info 2>/dev/null | grep -q '^features:.* watch' && [ -x "$MEMTOUR" ]; then
-	rm -f "$tmp/tour.in"
-	mkfifo "$tmp/tour.in"
-	"$MEMTOUR" <"$tmp/tour.in" >"$tmp/tour.out" 2>/dev/null &
-	tour=$!
-	bgs="$bgs $tour"
-	exec 3>"$tmp/tour.in"
-	i=0
-	while ! grep -q '^ready' "$tmp/tour.out" && [ $i -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	start_tour
 	thp=$(awk '$1 == "thp" { print $2 }' "$tmp/tour.out")
 	# Not holding the fifo open: memtour exits when the test closes it.
 	"$PAGECTL" watch -p "$tour" "$thp+2M" >"$txt" 2>"$err" 3>&- &

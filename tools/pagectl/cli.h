@@ -27,8 +27,13 @@ int cli_page_size(struct pagectl *pc, unsigned int *page_size);
 /* Parse -p's process ID for @cmd; prints why it is bad. Returns 0 or -1. */
 int cli_parse_pid(const char *cmd, const char *s, pid_t *pid);
 
-/* RANGE: START-END or START+LENGTH (huge.c); returns 0, or -1 if @arg is not one. */
-int cli_parse_range(const char *arg, unsigned long long *start, unsigned long long *end);
+/*
+ * RANGE|MAPPING of @cmd (huge.c): 0 with START-END or START+LENGTH in
+ * @start, @end; 1 for a word, a mapping's name; -1, said, for a number that
+ * is no range.
+ */
+int cli_parse_range(const char *cmd, const char *arg, unsigned long long *start,
+		    unsigned long long *end);
 
 /* Parse "4096", "64k", "2M", "1G"; returns 0 or -1. */
 int cli_parse_size(const char *s, unsigned long long *out);
@@ -94,6 +99,9 @@ FILE *cli_open_maps(pid_t pid);
 
 /* The next line of @f: 1, 0 at the end, -1 for a line that does not parse. */
 int cli_read_maps_line(FILE *f, struct maps_line *m);
+
+/* The first mapping of @pid whose name contains @word: 0, or -errno. */
+int cli_find_mapping(pid_t pid, const char *word, struct maps_line *m);
 
 /* walk's and maps' options: -p, -b, -j, --pretty, -h. Returns 0 or -1. */
 int cli_walk_parse(int argc, char **argv, pid_t *pid, void (*usage)(FILE *out),

@@ -87,13 +87,11 @@ static void huge_usage(FILE *out)
 		"      --pretty    print it indented\n");
 }
 
-/* RANGE: START-END or START+LENGTH; returns 0, or -1 if @arg is not one. */
-int cli_parse_range(const char *arg, unsigned long long *start, unsigned long long *end)
+/* START-END or START+LENGTH into @start, @end; 0, or -1 if @arg is not one. */
+static int parse_range(const char *arg, unsigned long long *start, unsigned long long *end)
 {
 	char *rest;
 
-	if (!isdigit((unsigned char)arg[0]))
-		return -1;
 	errno = 0;
 	*start = strtoull(arg, &rest, 0);
 	if (errno)
@@ -110,6 +108,18 @@ int cli_parse_range(const char *arg, unsigned long long *start, unsigned long lo
 		*end = *start + len;
 		return 0;
 	}
+	return -1;
+}
+
+int cli_parse_range(const char *cmd, const char *arg, unsigned long long *start,
+		    unsigned long long *end)
+{
+	/* A word is a mapping's name; a number that is no range is a mistake. */
+	if (!isdigit((unsigned char)arg[0]))
+		return 1;
+	if (!parse_range(arg, start, end))
+		return 0;
+	fprintf(stderr, "pagectl %s: bad range '%s' (START-END or START+LENGTH)\n", cmd, arg);
 	return -1;
 }
 
@@ -316,14 +326,12 @@ int cmd_huge(int argc, char **argv)
 		fprintf(stderr, "pagectl huge: unexpected argument '%s'\n", argv[optind + 1]);
 		return EXIT_USAGE;
 	}
-	if (optind < argc && cli_parse_range(argv[optind], &start, &end)) {
-		/* A number that is no range is a mistake, not a mapping's name. */
-		if (isdigit((unsigned char)argv[optind][0])) {
-			fprintf(stderr, "pagectl huge: bad range '%s' %s\n", argv[optind],
-				"(START-END or START+LENGTH)");
+	if (optind < argc) {
+		r = cli_parse_range("huge", argv[optind], &start, &end);
+		if (r < 0)
 			return EXIT_USAGE;
-		}
-		word = argv[optind];
+		if (r > 0)
+			word = argv[optind];
 	}
 	if (!end) {
 		f = cli_open_maps(pid);

@@ -45,6 +45,23 @@ int cli_read_maps_line(FILE *f, struct maps_line *m)
 	return 1;
 }
 
+int cli_find_mapping(pid_t pid, const char *word, struct maps_line *m)
+{
+	FILE *f = cli_open_maps(pid);
+	int r;
+
+	if (!f)
+		return -errno;
+	while ((r = cli_read_maps_line(f, m)) != 0) {
+		if (r > 0 && strstr(m->name, word)) {
+			fclose(f);
+			return 0;
+		}
+	}
+	fclose(f);
+	return -ENOENT;
+}
+
 static void maps_usage(FILE *out)
 {
 	fprintf(out,

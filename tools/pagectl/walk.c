@@ -159,7 +159,6 @@ static int parse_addr(const char *arg, pid_t pid, unsigned long long *addr)
 	unsigned long long off = 0;
 	struct maps_line m;
 	char word[256], *plus, *end;
-	FILE *f;
 	int r;
 
 	if (isdigit((unsigned char)arg[0])) {
@@ -174,19 +173,13 @@ static int parse_addr(const char *arg, pid_t pid, unsigned long long *addr)
 		if (cli_parse_size(plus + 1, &off))
 			return -1;
 	}
-	f = cli_open_maps(pid);
-	if (!f)
+	r = cli_find_mapping(pid, word, &m);
+	if (r) {
+		errno = -r;
 		return -1;
-	while ((r = cli_read_maps_line(f, &m)) != 0) {
-		if (r > 0 && strstr(m.name, word)) {
-			fclose(f);
-			*addr = m.start + off;
-			return 0;
-		}
 	}
-	fclose(f);
-	errno = ENOENT;
-	return -1;
+	*addr = m.start + off;
+	return 0;
 }
 
 static void walk_usage(FILE *out)

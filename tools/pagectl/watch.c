@@ -124,28 +124,6 @@ static int watch_parse(int argc, char **argv, struct watch_opts *o)
 	return 0;
 }
 
-/* The first mapping of @pid whose name contains @word. */
-static int find_mapping(pid_t pid, const char *word, unsigned long long *start,
-			unsigned long long *end)
-{
-	struct maps_line m;
-	FILE *f = cli_open_maps(pid);
-	int r;
-
-	if (!f)
-		return -errno;
-	while ((r = cli_read_maps_line(f, &m)) != 0) {
-		if (r > 0 && strstr(m.name, word)) {
-			*start = m.start;
-			*end = m.end;
-			fclose(f);
-			return 0;
-		}
-	}
-	fclose(f);
-	return -ENOENT;
-}
-
 static double now_s(void)
 {
 	struct timespec ts;
@@ -176,6 +154,7 @@ int cmd_watch(int argc, char **argv)
 	struct watch_opts o = { 0 };
 	struct pagectl_watch_event ev[EVENTS];
 	unsigned long long start, end;
+	struct maps_line m;
 	unsigned long seen = 0;
 	double deadline = 0;
 	struct pagectl *pc;
@@ -183,18 +162,18 @@ int cmd_watch(int argc, char **argv)
 
 	if (watch_parse(argc, argv, &o))
 		return EXIT_USAGE;
-	if (cli_parse_range(argv[optind], &start, &end)) {
-		if (isdigit((unsigned char)argv[optind][0])) {
-			fprintf(stderr, "pagectl watch: bad range '%s' %s\n", argv[optind],
-				"(START-END or START+LENGTH)");
-			return EXIT_USAGE;
-		}
-		n = find_mapping(o.pid, argv[optind], &start, &end);
+	n = cli_parse_range("watch", argv[optind], &start, &end);
+	if (n < 0)
+		return EXIT_USAGE;
+	if (n > 0) {
+		n = cli_find_mapping(o.pid, argv[optind], &m);
 		if (n) {
 			fprintf(stderr, "pagectl watch: no mapping named '%s' (%s)\n",
 				argv[optind], strerror(-n));
 			return EXIT_FAILURE;
 		}
+		start = m.start;
+		end = m.end;
 	}
 	if (cli_open_device(&pc) < 0)
 		return EXIT_FAILURE;

@@ -36,7 +36,7 @@
 
 static struct pagectl *pc;
 
-static void *written(size_t len)
+static __u8 *written(size_t len)
 {
 	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -56,69 +56,58 @@ static int watch(void *p, size_t len)
 	return pagectl_watch(pc, &w);
 }
 
-static double do_munmap(int watched)
+/*
+ * The nanoseconds @work takes on @len bytes of written memory, under a
+ * watch nobody reads if @watched; -1 if it could not be done.
+ */
+static double timed(size_t len, int watched, int (*work)(__u8 *p, size_t len))
 {
-	void *p = written(BIG);
-	int fd = watched && p ? watch(p, BIG) : -1;
-	double t0;
-
-	if (!p || (watched && fd < 0))
-		return -1;
-	t0 = now_ns();
-	munmap(p, BIG);
-	t0 = now_ns() - t0;
-	if (fd >= 0)
-		close(fd);
-	return t0;
-}
-
-static double do_mprotect(int watched)
-{
-	__u8 *p = written(BIG);
-	int fd = watched && p ? watch(p, BIG) : -1;
-	double t0;
-	size_t i;
-
-	if (!p || (watched && fd < 0))
-		return -1;
-	t0 = now_ns();
-	for (i = 0; i < BIG; i += CHUNK) {
-		mprotect(p + i, CHUNK, PROT_READ);
-		mprotect(p + i, CHUNK, PROT_READ | PROT_WRITE);
-	}
-	t0 = now_ns() - t0;
-	if (fd >= 0)
-		close(fd);
-	munmap(p, BIG);
-	return t0;
-}
-
-static double do_pageout(int watched)
-{
-	void *p = written(PAGEOUT_LEN);
-	int fd = watched && p ? watch(p, PAGEOUT_LEN) : -1;
+	__u8 *p = written(len);
+	int fd = watched && p ? watch(p, len) : -1;
 	double t0;
 	int ret;
 
 	if (!p || (watched && fd < 0))
 		return -1;
 	t0 = now_ns();
-	ret = madvise(p, PAGEOUT_LEN, MADV_PAGEOUT);
+	ret = work(p, len);
 	t0 = now_ns() - t0;
 	if (fd >= 0)
 		close(fd);
-	munmap(p, PAGEOUT_LEN);
+	/* Nothing to undo after the munmap work: unmapping again is harmless. */
+	munmap(p, len);
 	return ret ? -1 : t0;
 }
 
-static void bench(const char *what, double (*run)(int watched))
+static int work_munmap(__u8 *p, size_t len)
+{
+	return munmap(p, len);
+}
+
+static int work_mprotect(__u8 *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i += CHUNK) {
+		mprotect(p + i, CHUNK, PROT_READ);
+		mprotect(p + i, CHUNK, PROT_READ | PROT_WRITE);
+	}
+	return 0;
+}
+
+static int work_pageout(__u8 *p, size_t len)
+{
+	return madvise(p, len, MADV_PAGEOUT);
+}
+
+static void bench(const char *what, size_t len, int (*work)(__u8 *p, size_t len))
 {
 	double t[2][REPS], m[2];
 	int w, i;
 
 	for (i = 0; i < REPS; i++)
 		for (w = 0; w < 2; w++) {
-			t[w][i] = run(w);
+			t[w][i] = timed(len, w, work);
 			if (t[w][i] < 0) {
 				printf("%-10s %12s\n", what, "n/a");
 				return;
@@ -173,10 +162,10 @@ int main(void)
 	fflush(stdout);
 	system("uname -r");
 	printf("%-10s %12s %12s %9s\n", "work", "unwatched", "watched", "ratio");
-	bench("munmap", do_munmap);
-	bench("mprotect", do_mprotect);
+	bench("munmap", BIG, work_munmap);
+	bench("mprotect", BIG, work_mprotect);
 	if (has_swap())
-		bench("page-out", do_pageout);
+		bench("page-out", PAGEOUT_LEN, work_pageout);
 	else
 		printf("%-10s %12s (no swap)\n", "page-out", "n/a");
 	pagectl_close(pc);

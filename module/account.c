@@ -164,18 +164,44 @@ int pagectl_account_locked(struct user_struct *user, unsigned long npages)
 }
 
 /**
- * pagectl_memlock_limit() - the pages the current task may have charged
+ * pagectl_memlock_limit() - the pages a task may have charged
+ * @task: current, or a task the caller holds a reference to
  *
- * Return: RLIMIT_MEMLOCK in pages, or ~0 without a limit or with
- * CAP_IPC_LOCK (asked without an audit record: nothing is charged).
+ * Asked without an audit record: nothing is charged.
+ *
+ * Return: @task's RLIMIT_MEMLOCK in pages, or ~0 without a limit or with
+ * CAP_IPC_LOCK.
  */
-u64 pagectl_memlock_limit(void)
+u64 pagectl_memlock_limit(struct task_struct *task)
 {
-	unsigned long limit = rlimit(RLIMIT_MEMLOCK);
+	unsigned long limit = task_rlimit(task, RLIMIT_MEMLOCK);
+	bool unlimited;
 
-	if (limit == RLIM_INFINITY || ns_capable_noaudit(&init_user_ns, CAP_IPC_LOCK))
+	if (limit == RLIM_INFINITY)
 		return ~0ULL;
-	return limit >> PAGE_SHIFT;
+	/* The caller's own subjective credentials, as capable() reads them. */
+	if (task == current)
+		unlimited = ns_capable_noaudit(&init_user_ns, CAP_IPC_LOCK);
+	else
+		unlimited = has_capability_noaudit(task, CAP_IPC_LOCK);
+	return unlimited ? ~0ULL : limit >> PAGE_SHIFT;
+}
+
+/**
+ * pagectl_locked_pages() - the pages charged to a task's user now
+ * @task: a task the caller holds a reference to
+ *
+ * Return: the locked_vm of @task's real user, which a PIN through a file
+ * that @task opens is charged to.
+ */
+u64 pagectl_locked_pages(struct task_struct *task)
+{
+	u64 pages;
+
+	rcu_read_lock();
+	pages = atomic_long_read(&__task_cred(task)->user->locked_vm);
+	rcu_read_unlock();
+	return pages;
 }
 
 /**

@@ -104,7 +104,8 @@ static const struct pagectl_ioctl_op pagectl_dev_ops[] = {
 				 struct pagectl_huge_map, next, PAGECTL_WALK_PID),
 	[PAGECTL_CMD_PIN_CHECK - PAGECTL_CMD_BASE] =
 		PAGECTL_IOCTL_OP(PAGECTL_PIN_CHECK, pagectl_pin_check_ioctl,
-				 struct pagectl_pin_check, __reserved, PAGECTL_PIN_WRITE),
+				 struct pagectl_pin_check, __reserved,
+				 PAGECTL_PIN_WRITE | PAGECTL_PIN_CHECK_PID),
 #if PAGECTL_WATCH_SUPPORTED
 	[PAGECTL_CMD_WATCH - PAGECTL_CMD_BASE] =
 		PAGECTL_IOCTL_OP(PAGECTL_WATCH, pagectl_watch_ioctl,

@@ -16,6 +16,7 @@
 #include <linux/overflow.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -112,14 +113,51 @@ static int pagectl_pc_batch(struct mm_struct *mm, unsigned long *addr,
 	return ret;
 }
 
-/* The headroom the limits leave, reported with every answer. */
-static void pagectl_pc_limits(struct pagectl_file *pf,
+/*
+ * The headroom the limits leave, reported with every answer: the caller's
+ * and this file's, or with @task a process's own, whose PIN would come
+ * through a file of its own.
+ */
+static void pagectl_pc_limits(struct pagectl_file *pf, struct task_struct *task,
 			      struct pagectl_pin_check *pc)
 {
-	pc->memlock_pages = pagectl_memlock_limit();
-	pc->locked_pages = atomic_long_read(&pf->user->locked_vm);
-	pc->pinned_pages = atomic_long_read(&pf->pinned_pages);
+	if (task) {
+		pc->memlock_pages = pagectl_memlock_limit(task);
+		pc->locked_pages = pagectl_locked_pages(task);
+		pc->pinned_pages = 0;
+	} else {
+		pc->memlock_pages = pagectl_memlock_limit(current);
+		pc->locked_pages = atomic_long_read(&pf->user->locked_vm);
+		pc->pinned_pages = atomic_long_read(&pf->pinned_pages);
+	}
 	pc->max_pin_pages = pagectl_max_pin_pages;
+}
+
+/* The address space to check, with a reference; @task is set with a pid. */
+static struct mm_struct *pagectl_pc_mm(struct pagectl_file *pf,
+				       struct pagectl_pin_check *pc,
+				       struct task_struct **task)
+{
+	struct mm_struct *mm;
+
+	*task = NULL;
+	if (!(pc->flags & PAGECTL_PIN_CHECK_PID)) {
+		if (pc->pid)
+			return ERR_PTR(-EINVAL);
+		/* Only the opener asks about the opener's memory. */
+		if (current->mm != pf->mm)
+			return ERR_PTR(-EPERM);
+		return pagectl_walk_mm(pf, 0, 0);
+	}
+	*task = pagectl_target_task(pc->pid);
+	if (IS_ERR(*task))
+		return ERR_CAST(*task);
+	mm = get_task_mm(*task);
+	if (!mm) {
+		put_task_struct(*task);
+		return ERR_PTR(-ESRCH);
+	}
+	return mm;
 }
 
 /**
@@ -139,6 +177,7 @@ int pagectl_pin_check_ioctl(struct pagectl_ucmd *ucmd)
 	void __user *out = u64_to_user_ptr(pc->records);
 	struct pagectl_pc_batch b = { };
 	unsigned long addr, end;
+	struct task_struct *task;
 	struct mm_struct *mm;
 	unsigned int i, keep;
 	u64 uaddr, uend;
@@ -158,13 +197,11 @@ int pagectl_pin_check_ioctl(struct pagectl_ucmd *ucmd)
 		return -EOVERFLOW;
 	if (uend > TASK_SIZE)
 		return -EFAULT;
-	if (current->mm != pf->mm)
-		return -EPERM;
 	addr = uaddr & PAGE_MASK;
 	end = PAGE_ALIGN(uend);
 	pc->npages = (end - addr) >> PAGE_SHIFT;
 
-	mm = pagectl_walk_mm(pf, 0, 0);
+	mm = pagectl_pc_mm(pf, pc, &task);
 	if (IS_ERR(mm))
 		return PTR_ERR(mm);
 	b.recs = kmalloc_array(min_t(u32, pc->max_records, PAGECTL_PIN_CHECK_BATCH),
@@ -218,11 +255,13 @@ int pagectl_pin_check_ioctl(struct pagectl_ucmd *ucmd)
 			addr = b.recs[0].start;
 	}
 	pc->next = addr;
-	pagectl_pc_limits(pf, pc);
+	pagectl_pc_limits(pf, task, pc);
 
 out_free:
 	kfree(b.recs);
 out_mmput:
 	mmput(mm);
+	if (task)
+		put_task_struct(task);
 	return ret ?: pagectl_ucmd_respond(ucmd, sizeof(*pc));
 }

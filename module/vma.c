@@ -18,25 +18,23 @@
 
 #include "walk.h"
 
-/* The target address space, with a reference the caller drops with mmput(). */
-struct mm_struct *pagectl_walk_mm(struct pagectl_file *pf, u32 flags,
-				  u32 pid)
+/**
+ * pagectl_target_task() - the process a command names by pid
+ * @pid: its pid, in the caller's pid namespace
+ *
+ * Reading another process needs CAP_SYS_PTRACE: ptrace_may_access() is not
+ * exported, so the capability is the check.
+ *
+ * Return: the task with a reference (put_task_struct()), or -EINVAL for pid
+ * 0, -EPERM without CAP_SYS_PTRACE, -ESRCH for no such process.
+ */
+struct task_struct *pagectl_target_task(u32 pid)
 {
 	struct task_struct *task;
-	struct mm_struct *mm;
 	struct pid *p;
 
-	if (!(flags & PAGECTL_WALK_PID)) {
-		if (pid)
-			return ERR_PTR(-EINVAL);
-		/* The opener exited, or execve() gave it a new mm. */
-		if (!mmget_not_zero(pf->mm))
-			return ERR_PTR(-ESRCH);
-		return pf->mm;
-	}
 	if (!pid)
 		return ERR_PTR(-EINVAL);
-	/* ptrace_may_access() is not exported: the capability is the check. */
 	if (!capable(CAP_SYS_PTRACE))
 		return ERR_PTR(-EPERM);
 	if (pid > INT_MAX)
@@ -46,8 +44,27 @@ struct mm_struct *pagectl_walk_mm(struct pagectl_file *pf, u32 flags,
 		return ERR_PTR(-ESRCH);
 	task = get_pid_task(p, PIDTYPE_PID);
 	put_pid(p);
-	if (!task)
-		return ERR_PTR(-ESRCH);
+	return task ?: ERR_PTR(-ESRCH);
+}
+
+/* The target address space, with a reference the caller drops with mmput(). */
+struct mm_struct *pagectl_walk_mm(struct pagectl_file *pf, u32 flags,
+				  u32 pid)
+{
+	struct task_struct *task;
+	struct mm_struct *mm;
+
+	if (!(flags & PAGECTL_WALK_PID)) {
+		if (pid)
+			return ERR_PTR(-EINVAL);
+		/* The opener exited, or execve() gave it a new mm. */
+		if (!mmget_not_zero(pf->mm))
+			return ERR_PTR(-ESRCH);
+		return pf->mm;
+	}
+	task = pagectl_target_task(pid);
+	if (IS_ERR(task))
+		return ERR_CAST(task);
 	mm = get_task_mm(task);
 	put_task_struct(task);
 	return mm ?: ERR_PTR(-ESRCH);

@@ -258,7 +258,8 @@ FIXTURE_VARIANT_ADD(abi, huge_map) {
 };
 
 FIXTURE_VARIANT_ADD(abi, pin_check) {
-	ABI_RULE(PAGECTL_PIN_CHECK, struct pagectl_pin_check, __reserved, PAGECTL_PIN_WRITE),
+	ABI_RULE(PAGECTL_PIN_CHECK, struct pagectl_pin_check, __reserved,
+		 PAGECTL_PIN_WRITE | PAGECTL_PIN_CHECK_PID),
 	.feature = PAGECTL_FEATURE_PIN_CHECK,
 	.init = init_pin_check_arg,
 };

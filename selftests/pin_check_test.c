@@ -27,8 +27,10 @@
 #include "kselftest_harness.h"
 #include "pin_util.h"
 #include "buf_util.h"
+#include "walk_util.h"
 
 #define MAX_RECS	64
+#define CAP_IPC_LOCK_NR	14
 
 struct check {
 	struct pagectl_pin_check arg;
@@ -46,6 +48,17 @@ static int check(int fd, const void *addr, __u64 len, __u32 flags, struct check 
 	c->arg.records = uaddr(c->r);
 	c->arg.record_size = sizeof(c->r[0]);
 	c->arg.max_records = MAX_RECS;
+	return call(fd, PAGECTL_PIN_CHECK, &c->arg);
+}
+
+/* The same check of the process @pid's range. */
+static int check_pid(int fd, pid_t pid, const void *addr, __u64 len,
+		     __u32 flags, struct check *c)
+{
+	check(fd, addr, 0, 0, c);
+	c->arg.flags = flags | PAGECTL_PIN_CHECK_PID;
+	c->arg.length = len;
+	c->arg.pid = pid;
 	return call(fd, PAGECTL_PIN_CHECK, &c->arg);
 }
 
@@ -387,6 +400,163 @@ TEST_F(pc, movable)
 	for (i = 0; i < c.arg.nr_records; i++)
 		ASSERT_EQ(PAGECTL_PINCHECK_OK, c.r[i].verdict);
 	munmap(buf, len);
+}
+
+/*
+ * Another process's pin: the child writes its copy of @buf (its own pages,
+ * writable) and pins @npinned pages through its own file under a memlock
+ * limit (root without CAP_IPC_LOCK, so the pins are charged to root), then
+ * waits for the word to pin the rest of @buf.
+ */
+struct pin_target {
+	pid_t pid;
+	int go;		/* parent -> child: one byte, pin the rest */
+	int ready;	/* child -> parent: one byte, ready */
+};
+
+static void pin_target_child(__u8 *buf, size_t len, unsigned int npinned,
+			 int go, int ready)
+{
+	struct rlimit rl = { 64 * PAGE_SZ, 64 * PAGE_SZ };
+	struct pagectl_pin p;
+	char c = 0;
+	int fd = open(DEVICE, O_RDWR | O_CLOEXEC);
+
+	memset(buf, 2, len);
+	if (fd < 0 || setrlimit(RLIMIT_MEMLOCK, &rl) ||
+	    drop_effective_cap(CAP_IPC_LOCK_NR) ||
+	    pin(fd, uaddr(buf), npinned * PAGE_SZ, 0, &p))
+		_exit(2);
+	if (write(ready, &c, 1) != 1 || read(go, &c, 1) != 1)
+		_exit(3);
+	/* The pin the parent's check answered for. */
+	_exit(pin(fd, uaddr(buf + npinned * PAGE_SZ), len - npinned * PAGE_SZ,
+		  PAGECTL_PIN_WRITE, &p) ? 4 : 0);
+}
+
+static int pin_target_start(struct pin_target *t, __u8 *buf, size_t len,
+			unsigned int npinned)
+{
+	int go[2], ready[2];
+	char c;
+
+	if (pipe(go) || pipe(ready))
+		return -1;
+	t->pid = fork();
+	if (t->pid < 0)
+		return -1;
+	if (!t->pid) {
+		close(go[1]);
+		close(ready[0]);
+		pin_target_child(buf, len, npinned, go[0], ready[1]);
+	}
+	close(go[0]);
+	close(ready[1]);
+	t->go = go[1];
+	t->ready = ready[0];
+	return read(t->ready, &c, 1) == 1 ? 0 : -1;
+}
+
+/* Tell the child to pin, and its exit status: 0 when its PIN succeeded. */
+static int pin_target_finish(struct pin_target *t)
+{
+	char c = 0;
+	int ret = write(t->go, &c, 1) == 1 ? wait_exit(t->pid) : -1;
+
+	close(t->go);
+	close(t->ready);
+	return ret;
+}
+
+TEST_F(pc, other_process)
+{
+	__u8 *buf = map_anon(SMALL_LEN);
+	struct pin_target t;
+	struct check c;
+
+	ASSERT_NE(NULL, buf);
+	memset(buf, 1, SMALL_LEN);
+	ASSERT_EQ(0, pin_target_start(&t, buf, SMALL_LEN, 4));
+
+	/* Here the fork left every page copy-on-write for a writable pin. */
+	ASSERT_EQ(0, check(self->fd, buf + 4 * PAGE_SZ, SMALL_LEN - 4 * PAGE_SZ,
+			   PAGECTL_PIN_WRITE, &c));
+	ASSERT_ONE(&c, buf + 4 * PAGE_SZ, SMALL_LEN - 4 * PAGE_SZ,
+		   PAGECTL_PINCHECK_FAULT_IN, PAGECTL_PINCHECK_COW);
+
+	/* The child wrote its copy: pinnable as is, under its own limits. */
+	ASSERT_EQ(0, check_pid(self->fd, t.pid, buf + 4 * PAGE_SZ,
+			       SMALL_LEN - 4 * PAGE_SZ, PAGECTL_PIN_WRITE, &c));
+	ASSERT_ONE(&c, buf + 4 * PAGE_SZ, SMALL_LEN - 4 * PAGE_SZ,
+		   PAGECTL_PINCHECK_OK, PAGECTL_PINCHECK_NONE);
+	ASSERT_EQ(64, c.arg.memlock_pages);
+	/* Its user's charge holds the child's 4 pinned pages ... */
+	ASSERT_LE(4, c.arg.locked_pages);
+	/* ... which its own file pins, not this one. */
+	ASSERT_EQ(0, c.arg.pinned_pages);
+	ASSERT_LE(c.arg.locked_pages + c.arg.npages, c.arg.memlock_pages);
+
+	/* And the child's PIN of the range succeeds, as the check said. */
+	ASSERT_EQ(0, pin_target_finish(&t));
+	munmap(buf, SMALL_LEN);
+}
+
+TEST_F(pc, other_process_memlock)
+{
+	__u8 *buf = map_anon(128 * PAGE_SZ);
+	struct pin_target t;
+	struct check c;
+
+	/* 60 of the child's 64 pages are pinned: 68 more do not fit. */
+	ASSERT_NE(NULL, buf);
+	ASSERT_EQ(0, pin_target_start(&t, buf, 128 * PAGE_SZ, 60));
+	ASSERT_EQ(0, check_pid(self->fd, t.pid, buf + 60 * PAGE_SZ,
+			       68 * PAGE_SZ, PAGECTL_PIN_WRITE, &c));
+	ASSERT_EQ(64, c.arg.memlock_pages);
+	ASSERT_LE(60, c.arg.locked_pages);
+	ASSERT_GT(c.arg.locked_pages + c.arg.npages, c.arg.memlock_pages);
+	/* The child's PIN fails, as the check said. */
+	ASSERT_EQ(4, pin_target_finish(&t));
+	munmap(buf, 128 * PAGE_SZ);
+}
+
+TEST_F(pc, other_process_errors)
+{
+	__u8 *buf = map_anon(SMALL_LEN);
+	struct check c;
+	siginfo_t si;
+	pid_t pid;
+
+	ASSERT_NE(NULL, buf);
+	/* A pid without the flag, and the flag without a pid. */
+	check(self->fd, buf, PAGE_SZ, 0, &c);
+	c.arg.pid = getpid();
+	ASSERT_EQ(EINVAL, call(self->fd, PAGECTL_PIN_CHECK, &c.arg));
+	ASSERT_EQ(EINVAL, check_pid(self->fd, 0, buf, PAGE_SZ, 0, &c));
+
+	/* Exited, not yet reaped: no address space. Reaped: no process. */
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		_exit(0);
+	ASSERT_EQ(0, waitid(P_PID, pid, &si, WEXITED | WNOWAIT));
+	ASSERT_EQ(ESRCH, check_pid(self->fd, pid, buf, PAGE_SZ, 0, &c));
+	ASSERT_EQ(0, wait_exit(pid));
+	ASSERT_EQ(ESRCH, check_pid(self->fd, pid, buf, PAGE_SZ, 0, &c));
+
+	/* Without CAP_SYS_PTRACE, no other process; nor another's file. */
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		if (drop_effective_cap(CAP_SYS_PTRACE_NR))
+			_exit(2);
+		if (check_pid(self->fd, getppid(), buf, PAGE_SZ, 0, &c) != EPERM)
+			_exit(3);
+		/* The inherited file was opened by the parent's address space. */
+		_exit(check(self->fd, buf, PAGE_SZ, 0, &c) == EPERM ? 0 : 4);
+	}
+	ASSERT_EQ(0, wait_exit(pid));
+	munmap(buf, SMALL_LEN);
 }
 
 TEST_F(pc, bad_arguments)

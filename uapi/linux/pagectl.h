@@ -301,6 +301,9 @@ struct pagectl_pin_range {
 	__u32 reason;
 };
 
+/** PAGECTL_PIN_CHECK_PID - check the process @pid instead of the caller (CAP_SYS_PTRACE) */
+#define PAGECTL_PIN_CHECK_PID		0x2U
+
 /** PAGECTL_PIN_CHECK_NO_LIMIT - &pagectl_pin_check.memlock_pages without a limit */
 #define PAGECTL_PIN_CHECK_NO_LIMIT	(~0ULL)
 
@@ -308,7 +311,8 @@ struct pagectl_pin_range {
  * struct pagectl_pin_check - what a PIN of a range would meet
  *	(PAGECTL_PIN_CHECK)
  * @size: sizeof(struct pagectl_pin_check)
- * @flags: %PAGECTL_PIN_WRITE: check for a writable pin
+ * @flags: %PAGECTL_PIN_WRITE: check for a writable pin;
+ *	%PAGECTL_PIN_CHECK_PID: check the process @pid
  * @addr: first byte of the range, any alignment, as for PIN
  * @length: bytes, not 0
  * @records: user pointer to an array of &struct pagectl_pin_range
@@ -319,29 +323,35 @@ struct pagectl_pin_range {
  * @next: out: where to resume (the next call's @addr); the check is
  *	complete when @next is the range's page-aligned end
  * @npages: out: pages the whole range covers
- * @memlock_pages: out: the caller's RLIMIT_MEMLOCK in pages, or
- *	%PAGECTL_PIN_CHECK_NO_LIMIT (no limit, or CAP_IPC_LOCK)
- * @locked_pages: out: pages charged to the opener's user now
- * @pinned_pages: out: pages this file pins now
+ * @memlock_pages: out: the RLIMIT_MEMLOCK in pages of the caller (of @pid
+ *	with %PAGECTL_PIN_CHECK_PID), or %PAGECTL_PIN_CHECK_NO_LIMIT (no limit,
+ *	or CAP_IPC_LOCK)
+ * @locked_pages: out: pages charged now to the opener's user (to @pid's
+ *	user with %PAGECTL_PIN_CHECK_PID)
+ * @pinned_pages: out: pages this file pins now; 0 with
+ *	%PAGECTL_PIN_CHECK_PID, as @pid's PIN would come through a file of its own
  * @max_pin_pages: out: pages one file may pin (the module's max_pin_pages)
+ * @pid: with %PAGECTL_PIN_CHECK_PID the process to check, otherwise 0
  * @__reserved: must be 0
  *
  * Nothing is pinned, faulted in or changed. One record per run of
  * consecutive pages with the same verdict and reason, in address order,
- * from the caller's own address space, as the pages are at one instant
- * each. A PIN of the range needs @npages of headroom under both
+ * from the caller's own address space (or @pid's), as the pages are at one
+ * instant each. A PIN of the range needs @npages of headroom under both
  * @memlock_pages - @locked_pages and @max_pin_pages - @pinned_pages.
  * ZONE_MOVABLE pages are %PAGECTL_PINCHECK_MIGRATE; pages of a CMA area in
  * another zone cannot be told by a module and are reported %_OK.
  *
- * Errors: EINVAL (@length 0, @max_records 0, @record_size out of range),
- * EOVERFLOW (the range, or its rounding up to a page, wraps), EFAULT (a
- * kernel or non-canonical address, @records not writable), EPERM (the
- * caller's address space is not the one that opened the file), ESRCH (that
- * address space has exited), ENOMEM (no memory for the kernel's batch of
- * records), EOPNOTSUPP (page tables this kernel cannot read safely, as for
- * WALK), EINTR (killed; only before the first record, after which the call
- * returns the records it has).
+ * Errors: EINVAL (@length 0, @max_records 0, @record_size out of range,
+ * @pid set without %PAGECTL_PIN_CHECK_PID or 0 with it), EOVERFLOW (the
+ * range, or its rounding up to a page, wraps), EFAULT (a kernel or
+ * non-canonical address, @records not writable), EPERM (without
+ * %PAGECTL_PIN_CHECK_PID: the caller's address space is not the one that
+ * opened the file; with it: no CAP_SYS_PTRACE), ESRCH (that address space
+ * has exited, or no process @pid), ENOMEM (no memory for the kernel's batch
+ * of records), EOPNOTSUPP (page tables this kernel cannot read safely, as
+ * for WALK), EINTR (killed; only before the first record, after which the
+ * call returns the records it has).
  */
 struct pagectl_pin_check {
 	__u32 size;
@@ -359,7 +369,8 @@ struct pagectl_pin_check {
 	__aligned_u64 locked_pages;
 	__aligned_u64 pinned_pages;
 	__aligned_u64 max_pin_pages;
-	__aligned_u64 __reserved;
+	__u32 pid;
+	__u32 __reserved;
 };
 
 /** PAGECTL_PIN_CHECK - what a PIN would meet: &struct pagectl_pin_check */

@@ -521,6 +521,82 @@ else
 	skip "watch" "the module has no WATCH, or no $MEMTOUR"
 fi
 
+# pin --check: memtour's pages, each the answer a writable pin would meet and
+# the pin's fate; each JSON record is the text's line.
+JQ_PINCHECK='.ranges[] | .name as $n | .records[] |
+	"\(.start | zpad(12))-\(.end | zpad(12)) \(.size / 1024 | floor | pad(9))  \(.verdict + " " * (16 - (.verdict | length)))\(.reason + " " * (13 - (.reason | length))) \($n)"'
+if "$PAGECTL" info 2>/dev/null | grep -q '^features:.* pin_check' && [ -x "$MEMTOUR" ]; then
+	start_tour
+	addr() { awk -v n="$1" '$1 == n { print $2 }' "$tmp/tour.out"; }
+
+	"$PAGECTL" pin --check -w -p "$tour" "$(addr cow)" 4096 >"$txt" 2>"$err"
+	check "pin --check: exit 0 for a pin that succeeds" [ $? -eq 0 ]
+	check "pin --check: a page shared since fork(), copy-on-write first" \
+		grep -qE '^[0-9a-f]+-[0-9a-f]+ +4  fault_in +cow' "$txt"
+	check "pin --check: the pin succeeds, faulting it in first" \
+		grep -q '^  a pin succeeds, faulting in 1 page first$' "$txt"
+	"$PAGECTL" pin --check -w -p "$tour" "$(addr written)" 4096 >"$txt" 2>"$err"
+	check "pin --check: a written page: ok, as it is" \
+		sh -c "grep -qE ' +4  ok +- ' '$txt' && grep -q '^  a pin succeeds$' '$txt'"
+
+	"$PAGECTL" pin --check -w -p "$tour" "$(addr readonly)" 4096 >"$txt" 2>"$err"
+	check "pin --check: exit 3 for a pin that fails" [ $? -eq 3 ]
+	check "pin --check: PROT_READ refuses a writable pin, EFAULT, where and why" \
+		grep -q "^  a pin fails with EFAULT at $(addr readonly) (not_writable)$" "$txt"
+	"$PAGECTL" pin --check -w -p "$tour" -j "$(addr readonly)" 4096 >"$out" 2>"$err"
+	check "pin --check -j: exit 3 too" [ $? -eq 3 ]
+	check "pin --check -j: one JSON object" json_ok "$out"
+	check "pin --check -j: the record and the prediction" \
+		jq_true '.write and (.ranges[0] | .npages == 1 and
+			.records == [.records[0]] and .records[0].verdict == "refused" and
+			.records[0].reason == "not_writable" and .pin.result == "fails" and
+			.pin.errno == "EFAULT" and .pin.fail_reason == "not_writable")' "$out"
+	"$PAGECTL" pin --check -p "$tour" "$(addr protnone)" 4096 >"$txt" 2>"$err"
+	check "pin --check: PROT_NONE refuses even a read pin" \
+		grep -qE ' +4  refused +no_access ' "$txt"
+
+	"$PAGECTL" pin --check -w -p "$tour" '[stack]' >"$txt" 2>"$err"
+	check "pin --check MAPPING: exit 0" [ $? -eq 0 ]
+	check "pin --check MAPPING: records, every one the stack's" \
+		sh -c "grep -qE '^[0-9a-f]+-.*\[stack\]$' '$txt' &&
+			! grep -E '^[0-9a-f]+-' '$txt' | grep -vq '\[stack\]$'"
+	"$PAGECTL" pin --check -w -p "$tour" -j '[stack]' >"$out" 2>"$err"
+	jq -r "$JQ_DEFS$JQ_PINCHECK" "$out" >"$exp" 2>/dev/null
+	grep -E '^[0-9a-f]+-[0-9a-f]+ ' "$txt" >"$got"
+	check "pin --check -j: each record is the text's line" same_file "$got" "$exp"
+	check "pin --check -j: limits of the process, none for root" \
+		jq_true '.limits | .memlock_pages == null and .pinned_pages == 0 and
+			.max_pin_pages > 0' "$out"
+	"$PAGECTL" pin --check -p "$tour" --pretty '[stack]' >"$got" 2>"$err"
+	"$PAGECTL" pin --check -p "$tour" -j '[stack]' >"$out" 2>"$err"
+	check "pin --check --pretty: the same object, indented" pretty_same "$got" "$out"
+
+	"$PAGECTL" pin --check -w -s 64k >"$txt" 2>"$err"
+	check "pin --check without a range: the demo buffer, written, ok" \
+		grep -qE ' +64  ok +- +\(demo buffer\)$' "$txt"
+	"$PAGECTL" pin --check -b -p "$tour" "$(addr written)" 4096 >"$txt" 2>"$err"
+	check "pin --check -b: the size in bytes" grep -qE ' +4096  ok ' "$txt"
+
+	"$PAGECTL" pin -p "$tour" >"$out" 2>"$err"
+	check "pin -p without --check: exit 2" [ $? -eq 2 ]
+	"$PAGECTL" pin --check --frames >"$out" 2>"$err"
+	check "pin --check --frames: exit 2" [ $? -eq 2 ]
+	"$PAGECTL" pin --check 0x1000 4096 8192 >"$out" 2>"$err"
+	check "pin --check with three arguments: exit 2" [ $? -eq 2 ]
+	"$PAGECTL" pin --check 0x1000 0 >"$out" 2>"$err"
+	check "pin --check with a length of 0: exit 2" [ $? -eq 2 ]
+	"$PAGECTL" pin --check -p "$tour" no-such-mapping >"$out" 2>"$err"
+	check "pin --check of an unknown mapping: exit 2, says so" \
+		sh -c "[ $? -eq 2 ] && grep -q 'no mapping named' '$err'"
+	exec 3>&-
+	wait "$tour" 2>/dev/null
+	"$PAGECTL" pin --check -p "$tour" 0x1000 4096 >"$out" 2>"$err"
+	check "pin --check of a gone pid: exit 1, says so" \
+		sh -c "[ $? -eq 1 ] && grep -q 'no such process' '$err'"
+else
+	skip "pin --check" "the module has no PIN_CHECK, or no $MEMTOUR"
+fi
+
 echo "1..$n"
 echo "# Totals: pass:$((n - failed - skipped)) fail:$failed xfail:0 xpass:0 skip:$skipped error:0"
 [ $failed -eq 0 ]

@@ -14,6 +14,8 @@
 #include <pagectl/pagectl.h>
 
 #define EXIT_USAGE 2
+/* pagectl pin --check: the check ran, and a pin of the range would fail. */
+#define EXIT_PIN_FAILS 3
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 struct pagectl;
@@ -80,6 +82,7 @@ void print_uint(enum output_type type, const char *key, const char *fmt,
 void print_int(enum output_type type, const char *key, const char *fmt,
 	       long long value);
 void print_bool(enum output_type type, const char *key, const char *fmt, bool value);
+void print_null(enum output_type type, const char *key, const char *fmt);
 void print_0xhex(enum output_type type, const char *key, const char *fmt,
 		 unsigned long long value);
 void print_size(enum output_type type, const char *key, const char *fmt,
@@ -111,6 +114,16 @@ int cli_walk_parse(int argc, char **argv, pid_t *pid, void (*usage)(FILE *out),
 const char *cli_walk_error(int err);
 
 int cmd_pin(int argc, char **argv);
+
+/*
+ * pagectl pin --check (pin_check.c): check the ranges @args name in @pid
+ * (0: pagectl itself), or without @args the demo buffer; an exit status.
+ */
+int cli_pin_check(struct pagectl *pc, pid_t pid, bool write, int nargs, char **args,
+		  void *demo, unsigned long long demo_len);
+
+/* A PAGECTL_PINCHECK_* reason's name, as pagectl pin --check prints it. */
+const char *cli_pin_reason(unsigned int reason);
 int cmd_walk(int argc, char **argv);
 int cmd_maps(int argc, char **argv);
 int cmd_huge(int argc, char **argv);

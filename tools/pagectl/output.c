@@ -361,6 +361,22 @@ void print_bool(enum output_type type, const char *key, const char *fmt, bool va
 }
 
 /**
+ * print_null() - no value: JSON null, text @fmt as it is
+ * @type: %PRINT_FP, %PRINT_JSON or %PRINT_ANY
+ * @key: the JSON key, or NULL for an array element
+ * @fmt: the text, without conversions
+ */
+void print_null(enum output_type type, const char *key, const char *fmt)
+{
+	if (wants(type, PRINT_JSON)) {
+		json_member(key);
+		fputs("null", stdout);
+	} else if (wants(type, PRINT_FP)) {
+		fputs(fmt, stdout);
+	}
+}
+
+/**
  * print_0xhex() - a 64-bit value: an address, a raw entry, a frame, flags
  * @type: %PRINT_FP, %PRINT_JSON or %PRINT_ANY
  * @key: the JSON key, or NULL for an array element

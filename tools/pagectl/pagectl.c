@@ -29,6 +29,7 @@ static const struct feature_name features[] = {
 	{ PAGECTL_FEATURE_BUF_HUGE, "buf_huge" },
 	{ PAGECTL_FEATURE_HUGE_MAP, "huge_map" },
 	{ PAGECTL_FEATURE_WATCH, "watch" },
+	{ PAGECTL_FEATURE_PIN_CHECK, "pin_check" },
 };
 
 static void print_usage(FILE *out)
@@ -42,6 +43,9 @@ static void print_usage(FILE *out)
 		"  info            show the module's version, ABI, features and limits\n"
 		"  pin [OPTIONS]   pin a demo buffer and show its frames, extents and nodes\n"
 		"                  (pagectl pin --help for the options)\n"
+		"  pin --check [-p PID] [-w] ADDR LEN|RANGE|MAPPING [LEN]\n"
+		"                  what a long-term pin of a range would meet, and why\n"
+		"                  it would fail, without pinning anything\n"
 		"  walk [-p PID] ADDR\n"
 		"                  show the page-table entries behind ADDR, level by level\n"
 		"  maps [-p PID]   summarise every mapping: present, swapped, zero-page,\n"

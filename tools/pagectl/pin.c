@@ -20,19 +20,32 @@
 
 struct pin_opts {
 	unsigned long long size;
-	int thp, hugetlb, shmem, write, frames;
+	int thp, hugetlb, shmem, write, frames, check;
 	unsigned long timer_ms;
+	pid_t pid;
 };
 
 static void pin_usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: pagectl pin [OPTIONS]\n"
+		"       pagectl pin --check [-p PID] [-w] [ADDR LEN|RANGE|MAPPING [LEN]]\n"
 		"\n"
 		"Allocate a demo buffer, touch it, pin it and show its physically\n"
 		"contiguous extents and NUMA nodes; frame numbers are shown only to\n"
 		"CAP_SYS_ADMIN. The pin is released when the command exits.\n"
 		"\n"
+		"With --check, pin nothing: show what a long-term pin of a range would\n"
+		"meet, page by page (ok, fault_in, migrate, migrate_blocked, refused,\n"
+		"each with a reason), whether it would succeed under the limits, and\n"
+		"the limits. The range is ADDR LEN, RANGE (START-END or START+LENGTH),\n"
+		"MAPPING (each mapping of that name in /proc/PID/maps) or MAPPING LEN\n"
+		"(from its start); without one, the demo buffer. Exit status 3: the\n"
+		"check ran and the pin would fail.\n"
+		"\n"
+		"  -c, --check       check a range instead of pinning the demo buffer\n"
+		"  -p, --pid PID     with --check, the process whose pin to check (needs\n"
+		"                    CAP_SYS_PTRACE); default: pagectl itself\n"
 		"  -s, --size SIZE   bytes to allocate and pin (default 1M; k, M, G)\n"
 		"      --thp         back the buffer with transparent huge pages\n"
 		"      --hugetlb     back it with 2 MiB hugetlb pages\n"
@@ -56,6 +69,8 @@ static int pin_parse(int argc, char **argv, struct pin_opts *o)
 		{ "write", no_argument, NULL, 'w' },
 		{ "frames", no_argument, NULL, 'f' },
 		{ "timer", required_argument, NULL, 't' },
+		{ "check", no_argument, NULL, 'c' },
+		{ "pid", required_argument, NULL, 'p' },
 		{ "bytes", no_argument, NULL, 'b' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "pretty", no_argument, NULL, OPT_PRETTY },
@@ -68,7 +83,7 @@ static int pin_parse(int argc, char **argv, struct pin_opts *o)
 	o->size = 1 << 20;
 	/* 0, not 1: glibc then forgets the "+" of the main parser and permutes. */
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "s:wfbjh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:wfcp:bjh", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			if (cli_parse_size(optarg, &o->size) || !o->size) {
@@ -99,6 +114,13 @@ static int pin_parse(int argc, char **argv, struct pin_opts *o)
 			}
 			o->write = 1;
 			break;
+		case 'c':
+			o->check = 1;
+			break;
+		case 'p':
+			if (cli_parse_pid("pin", optarg, &o->pid))
+				return -1;
+			break;
 		case 'h':
 			pin_usage(stdout);
 			exit(EXIT_SUCCESS);
@@ -107,8 +129,20 @@ static int pin_parse(int argc, char **argv, struct pin_opts *o)
 				return -1;
 		}
 	}
-	if (optind != argc) {
+	if (optind != argc && !o->check) {
 		fprintf(stderr, "pagectl pin: unexpected argument '%s'\n", argv[optind]);
+		return -1;
+	}
+	if (o->check && (o->frames || o->timer_ms)) {
+		fprintf(stderr, "pagectl pin: --check pins nothing: no --frames or --timer\n");
+		return -1;
+	}
+	if (o->pid && !o->check) {
+		fprintf(stderr, "pagectl pin: --pid needs --check\n");
+		return -1;
+	}
+	if (o->check && optind != argc && (o->thp || o->hugetlb || o->shmem)) {
+		fprintf(stderr, "pagectl pin: --thp, --hugetlb and --shmem are the demo buffer's\n");
 		return -1;
 	}
 	if (o->hugetlb + o->shmem + o->thp > 1) {
@@ -329,6 +363,13 @@ int cmd_pin(int argc, char **argv)
 
 	if (pin_parse(argc, argv, &o))
 		return EXIT_USAGE;
+	if (o.check && optind != argc) {
+		if (cli_open_device(&pc) < 0)
+			return EXIT_FAILURE;
+		ret = cli_pin_check(pc, o.pid, o.write, argc - optind, argv + optind, NULL, 0);
+		pagectl_close(pc);
+		return ret;
+	}
 	buf = demo_buffer(&o);
 	if (!buf) {
 		perror("pagectl pin: demo buffer");
@@ -341,12 +382,23 @@ int cmd_pin(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 
+	if (o.check) {
+		ret = cli_pin_check(pc, 0, o.write, 0, NULL, buf, o.size);
+		pagectl_close(pc);
+		return ret;
+	}
+
 	pin.addr = (unsigned long)buf;
 	pin.length = o.size;
 	pin.flags = o.write ? PAGECTL_PIN_WRITE : 0;
 	ret = pagectl_pin(pc, &pin);
 	if (ret < 0) {
-		fprintf(stderr, "pagectl pin: %s\n", pagectl_strerror(ret));
+		fprintf(stderr, "pagectl pin: %s", pagectl_strerror(ret));
+		/* Where and why, from a module that reports it. */
+		if (pin.fail_addr)
+			fprintf(stderr, " at %#llx (%s)", (unsigned long long)pin.fail_addr,
+				cli_pin_reason(pin.fail_reason));
+		fprintf(stderr, "\n");
 		pagectl_close(pc);
 		return EXIT_FAILURE;
 	}

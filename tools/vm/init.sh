@@ -139,8 +139,8 @@ run_tests()
 }
 
 # The page-table tour: memtour puts pages into the states people ask about,
-# and pagectl walks each of them in that process, then sums its mappings and
-# maps which of them are huge.
+# and pagectl walks each of them in that process, then sums its mappings,
+# maps which of them are huge, and checks what a pin of each page would meet.
 walk_tour()
 {
 	if [ -e /sys/block/zram0 ] && ! grep -q zram /proc/swaps; then
@@ -167,6 +167,20 @@ walk_tour()
 	echo
 	echo "# pagectl huge --pid $tour"
 	pagectl huge --pid $tour || failed=$((failed + 1))
+	# What a writable long-term pin of each page would meet; exit status 3
+	# is the check's answer that the pin would fail.
+	for name in cow untouched zero written readonly swapped pinned file; do
+		addr=$(awk -v n=$name '$1 == n { print $2 }' /tmp/tour.out)
+		[ -n "$addr" ] || continue
+		args="--write --pid $tour $addr 4096"
+		# The file is mapped read-only: a read pin, of both its pages.
+		[ $name = file ] && args="--pid $tour $addr 8192"
+		echo
+		echo "# $name: pagectl pin --check $args"
+		pagectl pin --check $args
+		rc=$?
+		[ $rc -eq 0 ] || [ $rc -eq 3 ] || failed=$((failed + 1))
+	done
 	exec 3>&-
 	wait $tour
 }

@@ -89,6 +89,7 @@ static u32 pagectl_pin_folio(struct folio *folio, struct page *page,
 {
 	struct page *excl = leaf_is_folio || folio_test_hugetlb(folio) ?
 			    &folio->page : page;
+	int refs;
 
 	/* A read pin of a shared anon page unshares it first (gup_must_unshare()). */
 	if (!write && folio_test_anon(folio) && !PageAnonExclusive(excl)) {
@@ -97,9 +98,15 @@ static u32 pagectl_pin_folio(struct folio *folio, struct page *page,
 	}
 	if (page_zonenum(page) != ZONE_MOVABLE)
 		return PAGECTL_PINCHECK_OK;
-	/* Our own reference is the one beyond the expected ones. */
-	if (folio_maybe_dma_pinned(folio) ||
-	    folio_ref_count(folio) > pagectl_expected_refs(folio) + 1) {
+	/*
+	 * Our own reference is one beyond the expected ones. A folio not yet
+	 * on the LRU may be held by a CPU's batch of folios to add to it,
+	 * which GUP drains before it migrates (lru_add_drain_all()).
+	 */
+	refs = pagectl_expected_refs(folio) + 1;
+	if (!folio_test_lru(folio) && !folio_test_hugetlb(folio))
+		refs++;
+	if (folio_maybe_dma_pinned(folio) || folio_ref_count(folio) > refs) {
 		*reason = PAGECTL_PINCHECK_EXTRA_REFS;
 		return PAGECTL_PINCHECK_MIGRATE_BLOCKED;
 	}

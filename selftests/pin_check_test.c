@@ -20,6 +20,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/pagectl.h>
@@ -72,6 +73,35 @@ static int check_pid(int fd, pid_t pid, const void *addr, __u64 len,
 	ASSERT_EQ(__e, __c->r[0].end);						\
 	ASSERT_EQ(v, __c->r[0].verdict);					\
 	ASSERT_EQ(why, __c->r[0].reason);					\
+	ASSERT_EQ(__e, __c->arg.next);						\
+} while (0)
+
+/*
+ * Present pages a pin takes as they are, or after moving them out of
+ * ZONE_MOVABLE (a guest booted with movablecore=).
+ */
+static bool pinnable(const struct pagectl_pin_range *r)
+{
+	if (r->verdict == PAGECTL_PINCHECK_MIGRATE)
+		return r->reason == PAGECTL_PINCHECK_MOVABLE;
+	return r->verdict == PAGECTL_PINCHECK_OK && r->reason == PAGECTL_PINCHECK_NONE;
+}
+
+/* The check covered the whole range with such pages, in order. */
+#define ASSERT_PINNABLE(c, addr, len) do {					\
+	const struct check *__c = (c);						\
+	__u64 __a = uaddr(addr), __e = __a + (len);				\
+	unsigned int __i;							\
+										\
+	ASSERT_LE(1, __c->arg.nr_records);					\
+	for (__i = 0; __i < __c->arg.nr_records; __i++) {			\
+		ASSERT_EQ(__i ? __c->r[__i - 1].end : __a, __c->r[__i].start);	\
+		ASSERT_TRUE(pinnable(&__c->r[__i])) {				\
+			TH_LOG("record %u: verdict %u reason %u", __i,		\
+			       __c->r[__i].verdict, __c->r[__i].reason);	\
+		}								\
+	}									\
+	ASSERT_EQ(__e, __c->r[__c->arg.nr_records - 1].end);			\
 	ASSERT_EQ(__e, __c->arg.next);						\
 } while (0)
 
@@ -134,7 +164,7 @@ TEST_F(pc, written_anon)
 	ASSERT_NE(NULL, buf);
 	memset(buf, 1, SMALL_LEN);
 	ASSERT_EQ(0, check(self->fd, buf + 1, SMALL_LEN - 1, PAGECTL_PIN_WRITE, &c));
-	ASSERT_ONE(&c, buf, SMALL_LEN, PAGECTL_PINCHECK_OK, PAGECTL_PINCHECK_NONE);
+	ASSERT_PINNABLE(&c, buf, SMALL_LEN);
 	ASSERT_NE(0, pin_handle(self->fd, buf, SMALL_LEN, PAGECTL_PIN_WRITE));
 	munmap(buf, SMALL_LEN);
 }
@@ -183,9 +213,9 @@ TEST_F(pc, read_only_write_pin)
 		   PAGECTL_PINCHECK_NOT_WRITABLE);
 	ASSERT_PIN_FAILS(self->fd, buf, SMALL_LEN, PAGECTL_PIN_WRITE, EFAULT, &c);
 
-	/* For reading, the same pages are pinnable as they are. */
+	/* For reading, the same pages are pinnable. */
 	ASSERT_EQ(0, check(self->fd, buf, SMALL_LEN, 0, &c));
-	ASSERT_ONE(&c, buf, SMALL_LEN, PAGECTL_PINCHECK_OK, PAGECTL_PINCHECK_NONE);
+	ASSERT_PINNABLE(&c, buf, SMALL_LEN);
 	ASSERT_NE(0, pin_handle(self->fd, buf, SMALL_LEN, 0));
 	munmap(buf, SMALL_LEN);
 }
@@ -208,7 +238,7 @@ TEST_F(pc, ext4_shared_write)
 			   PAGECTL_PINCHECK_FILE_WRITE);
 		ASSERT_PIN_FAILS(self->fd, buf, SMALL_LEN, PAGECTL_PIN_WRITE, EFAULT, &c);
 	} else {
-		ASSERT_EQ(PAGECTL_PINCHECK_OK, c.r[0].verdict);
+		ASSERT_PINNABLE(&c, buf, SMALL_LEN);
 		ASSERT_NE(0, pin_handle(self->fd, buf, SMALL_LEN, PAGECTL_PIN_WRITE));
 	}
 	munmap(buf, SMALL_LEN);
@@ -228,7 +258,7 @@ TEST_F(pc, memfd)
 		SKIP(return, "%s", why);
 	memset(buf, 1, SMALL_LEN);
 	ASSERT_EQ(0, check(self->fd, buf, SMALL_LEN, PAGECTL_PIN_WRITE, &c));
-	ASSERT_ONE(&c, buf, SMALL_LEN, PAGECTL_PINCHECK_OK, PAGECTL_PINCHECK_NONE);
+	ASSERT_PINNABLE(&c, buf, SMALL_LEN);
 	ASSERT_NE(0, pin_handle(self->fd, buf, SMALL_LEN, PAGECTL_PIN_WRITE));
 	munmap(buf, SMALL_LEN);
 	close(file);
@@ -247,7 +277,7 @@ TEST_F(pc, hole)
 	ASSERT_EQ(0, munmap(buf + PAGE_SZ, PAGE_SZ));
 	ASSERT_EQ(0, check(self->fd, buf, 3 * PAGE_SZ, 0, &c));
 	ASSERT_EQ(3, c.arg.nr_records);
-	ASSERT_EQ(PAGECTL_PINCHECK_OK, c.r[0].verdict);
+	ASSERT_TRUE(pinnable(&c.r[0]));
 	ASSERT_EQ(PAGECTL_PINCHECK_REFUSED, c.r[1].verdict);
 	ASSERT_EQ(PAGECTL_PINCHECK_NO_VMA, c.r[1].reason);
 	ASSERT_EQ(uaddr(buf + PAGE_SZ), c.r[1].start);
@@ -487,8 +517,7 @@ TEST_F(pc, other_process)
 	/* The child wrote its copy: pinnable as is, under its own limits. */
 	ASSERT_EQ(0, check_pid(self->fd, t.pid, buf + 4 * PAGE_SZ,
 			       SMALL_LEN - 4 * PAGE_SZ, PAGECTL_PIN_WRITE, &c));
-	ASSERT_ONE(&c, buf + 4 * PAGE_SZ, SMALL_LEN - 4 * PAGE_SZ,
-		   PAGECTL_PINCHECK_OK, PAGECTL_PINCHECK_NONE);
+	ASSERT_PINNABLE(&c, buf + 4 * PAGE_SZ, SMALL_LEN - 4 * PAGE_SZ);
 	ASSERT_EQ(64, c.arg.memlock_pages);
 	/* Its user's charge holds the child's 4 pinned pages ... */
 	ASSERT_LE(4, c.arg.locked_pages);
@@ -557,6 +586,48 @@ TEST_F(pc, other_process_errors)
 	}
 	ASSERT_EQ(0, wait_exit(pid));
 	munmap(buf, SMALL_LEN);
+}
+
+TEST_F(pc, movable_blocked)
+{
+	size_t len = 64 << 20;
+	__u8 *buf, *page = NULL;
+	struct iovec iov;
+	struct check c;
+	unsigned int i;
+	int pfd[2];
+
+	if (!have_movable())
+		SKIP(return, "no ZONE_MOVABLE pages (boot with movablecore=)");
+	buf = map_anon(len);
+	ASSERT_NE(NULL, buf);
+	memset(buf, 1, len);
+	ASSERT_EQ(0, check(self->fd, buf, len, 0, &c));
+	for (i = 0; i < c.arg.nr_records && !page; i++)
+		if (c.r[i].verdict == PAGECTL_PINCHECK_MIGRATE)
+			page = (__u8 *)(uintptr_t)c.r[i].start;
+	if (!page)
+		SKIP(munmap(buf, len); return, "no page of the range in ZONE_MOVABLE");
+
+	/* A pipe keeps a reference to the page vmsplice() gave it. */
+	ASSERT_EQ(0, pipe(pfd));
+	iov = (struct iovec){ page, PAGE_SZ };
+	ASSERT_EQ(PAGE_SZ, vmsplice(pfd[1], &iov, 1, 0));
+	ASSERT_EQ(0, check(self->fd, page, PAGE_SZ, 0, &c));
+	ASSERT_ONE(&c, page, PAGE_SZ, PAGECTL_PINCHECK_MIGRATE_BLOCKED,
+		   PAGECTL_PINCHECK_EXTRA_REFS);
+	/* The pin cannot move it: ENOMEM, at that page, for that reason. */
+	ASSERT_PIN_FAILS(self->fd, page, PAGE_SZ, 0, ENOMEM, &c);
+
+	/* Closed, the pipe lets go: the pin moves the page, then holds it. */
+	close(pfd[0]);
+	close(pfd[1]);
+	ASSERT_EQ(0, check(self->fd, page, PAGE_SZ, 0, &c));
+	ASSERT_ONE(&c, page, PAGE_SZ, PAGECTL_PINCHECK_MIGRATE, PAGECTL_PINCHECK_MOVABLE);
+	ASSERT_NE(0, pin_handle(self->fd, page, PAGE_SZ, 0));
+	ASSERT_EQ(0, check(self->fd, page, PAGE_SZ, 0, &c));
+	ASSERT_EQ(PAGECTL_PINCHECK_OK, c.r[0].verdict);
+	munmap(buf, len);
 }
 
 TEST_F(pc, bad_arguments)

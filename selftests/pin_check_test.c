@@ -20,6 +20,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -262,6 +263,29 @@ TEST_F(pc, memfd)
 	ASSERT_NE(0, pin_handle(self->fd, buf, SMALL_LEN, PAGECTL_PIN_WRITE));
 	munmap(buf, SMALL_LEN);
 	close(file);
+}
+
+TEST_F(pc, secretmem)
+{
+	struct check c;
+	__u8 *buf;
+	int sfd;
+
+	/* Memory even the kernel does not map: no pin at all. */
+	sfd = syscall(__NR_memfd_secret, 0);
+	if (sfd < 0)
+		SKIP(return, "no memfd_secret(): %s (6.1 needs secretmem.enable=1)",
+		     strerror(errno));
+	ASSERT_EQ(0, ftruncate(sfd, SMALL_LEN));
+	buf = mmap(NULL, SMALL_LEN, PROT_READ | PROT_WRITE, MAP_SHARED, sfd, 0);
+	ASSERT_NE(MAP_FAILED, buf);
+	memset(buf, 1, SMALL_LEN);
+	ASSERT_EQ(0, check(self->fd, buf, SMALL_LEN, 0, &c));
+	ASSERT_ONE(&c, buf, SMALL_LEN, PAGECTL_PINCHECK_REFUSED,
+		   PAGECTL_PINCHECK_SECRETMEM);
+	ASSERT_PIN_FAILS(self->fd, buf, SMALL_LEN, 0, EFAULT, &c);
+	munmap(buf, SMALL_LEN);
+	close(sfd);
 }
 
 TEST_F(pc, hole)

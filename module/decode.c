@@ -255,6 +255,41 @@ out:
 	p->kinds[p->level] = p->kind;
 }
 
+/**
+ * pagectl_descend_pte() - pagectl_descend(), then the PTE if it reached one
+ * @mm: the address space
+ * @vma: the VMA of @addr
+ * @addr: the address
+ * @p: out: the path, down to the entry that ends the translation
+ * @ptep: out: the PTE's slot, or NULL when the descent ended above it
+ *
+ * With interrupts disabled, as pagectl_descend().
+ *
+ * Return: the PTE read, or an empty one above the PTE level.
+ */
+pte_t pagectl_descend_pte(struct mm_struct *mm, struct vm_area_struct *vma,
+			  unsigned long addr, struct pagectl_path *p,
+			  pte_t **ptep)
+{
+	pte_t pte;
+
+	*ptep = NULL;
+	pagectl_descend(mm, vma, addr, p);
+	if (p->level != PAGECTL_LEVEL_PTE)
+		return __pte(0);
+	*ptep = pte_offset_kernel(&p->pmd, addr);
+	pte = ptep_get_lockless(*ptep);
+	p->raw[PAGECTL_LEVEL_PTE] = pte_val(pte);
+	if (pte_none(pte))
+		p->kind = PAGECTL_ENTRY_NONE;
+	else if (pte_present(pte))
+		p->kind = PAGECTL_ENTRY_LEAF;
+	else
+		p->kind = PAGECTL_ENTRY_SWAP;
+	p->kinds[PAGECTL_LEVEL_PTE] = p->kind;
+	return pte;
+}
+
 /* The frame a table entry or a huge leaf at @level points to. */
 unsigned long pagectl_path_pfn(const struct pagectl_path *p, int level)
 {

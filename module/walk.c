@@ -25,23 +25,11 @@ static bool pagectl_walk_addr(struct mm_struct *mm, struct vm_area_struct *vma,
 			      struct page **pagep)
 {
 	struct pagectl_path p;
-	pte_t *ptep = NULL;
-	pte_t pte = __pte(0);
+	pte_t *ptep;
+	pte_t pte;
 	int level;
 
-	pagectl_descend(mm, vma, addr, &p);
-	if (p.level == PAGECTL_LEVEL_PTE) {
-		ptep = pte_offset_kernel(&p.pmd, addr);
-		pte = ptep_get_lockless(ptep);
-		p.raw[PAGECTL_LEVEL_PTE] = pte_val(pte);
-		if (pte_none(pte))
-			p.kind = PAGECTL_ENTRY_NONE;
-		else if (pte_present(pte))
-			p.kind = PAGECTL_ENTRY_LEAF;
-		else
-			p.kind = PAGECTL_ENTRY_SWAP;
-		p.kinds[PAGECTL_LEVEL_PTE] = p.kind;
-	}
+	pte = pagectl_descend_pte(mm, vma, addr, &p, &ptep);
 	level = p.level;
 
 	for (int i = 0; i < PAGECTL_NR_LEVELS; i++) {

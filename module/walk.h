@@ -78,6 +78,9 @@ void pagectl_decode(int level, u32 kind, u64 raw, unsigned long pfn,
 		    struct pagectl_entry *e);
 void pagectl_descend(struct mm_struct *mm, struct vm_area_struct *vma,
 		     unsigned long addr, struct pagectl_path *p);
+pte_t pagectl_descend_pte(struct mm_struct *mm, struct vm_area_struct *vma,
+			  unsigned long addr, struct pagectl_path *p,
+			  pte_t **ptep);
 unsigned long pagectl_path_pfn(const struct pagectl_path *p, int level);
 bool pagectl_path_same(const struct pagectl_path *p, int level,
 		       pte_t *ptep, pte_t pte);

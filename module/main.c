@@ -109,7 +109,8 @@ static const struct pagectl_ioctl_op pagectl_dev_ops[] = {
 #if PAGECTL_WATCH_SUPPORTED
 	[PAGECTL_CMD_WATCH - PAGECTL_CMD_BASE] =
 		PAGECTL_IOCTL_OP(PAGECTL_WATCH, pagectl_watch_ioctl,
-				 struct pagectl_watch, __reserved, PAGECTL_WALK_PID),
+				 struct pagectl_watch, __reserved,
+				 PAGECTL_WALK_PID | PAGECTL_WATCH_ENTRIES),
 #endif
 };
 

@@ -11,6 +11,12 @@
  * under a spinlock, or counts it lost when the ring is full. The watched
  * process sees nothing but the notifier.
  *
+ * With PAGECTL_WATCH_ENTRIES, the watch also keeps the entry of every page
+ * of its range, read when it is created and again over each event's range
+ * as the event is read: in process context, under the mmap lock, the way
+ * walk.h reads tables. An event then carries the entry at its start as it
+ * was last read, and as it is now.
+ *
  * Lifetime: the watch belongs to its file. The notifier holds the target
  * mm_struct with mmgrab() (mmu_interval_notifier_insert() takes it), never
  * the address space, so a watch never keeps a process's memory alive. The
@@ -37,6 +43,21 @@
 
 #include "walk.h"
 
+/* The first version of struct pagectl_watch_event, without the entries. */
+#define PAGECTL_WATCH_EVENT_SIZE_V1	offsetofend(struct pagectl_watch_event, lost)
+
+/**
+ * struct pagectl_watch_entry - a watched page's entry, as last read
+ * @bits: %PAGECTL_PTE_* bits
+ * @kind: %PAGECTL_ENTRY_*
+ * @level: %PAGECTL_LEVEL_*
+ */
+struct pagectl_watch_entry {
+	u32 bits;
+	u8 kind;
+	u8 level;
+};
+
 /**
  * struct pagectl_watcher - one watch
  * @notifier: the interval notifier over [@start, @end)
@@ -53,6 +74,9 @@
  * @seq: number of the last event seen, queued or lost
  * @lost: events lost since the last one queued
  * @released: the address space is exiting; nothing is queued after it
+ * @event_size: the size of each event read() returns, the caller's
+ * @entries: with %PAGECTL_WATCH_ENTRIES, one per page of the range; read
+ *	and written under @read_lock only
  * @ring: @queue_len + 1 events
  */
 struct pagectl_watcher {
@@ -69,6 +93,8 @@ struct pagectl_watcher {
 	u64 seq;
 	u64 lost;
 	bool released;
+	u32 event_size;
+	struct pagectl_watch_entry *entries;
 	struct pagectl_watch_event ring[];
 };
 
@@ -147,6 +173,99 @@ static bool pagectl_watch_ready(struct pagectl_watcher *w)
 	return ready;
 }
 
+static void pagectl_watch_fill(struct pagectl_watcher *w, unsigned long from,
+			       unsigned long to, const struct pagectl_watch_entry *we)
+{
+	unsigned long i;
+
+	for (i = (from - w->start) >> PAGE_SHIFT; from < to; from += PAGE_SIZE)
+		w->entries[i++] = *we;
+}
+
+/*
+ * Read the entries of [@from, @to) anew, in process context under the mmap
+ * lock, as walk.h reads tables. Pages outside every VMA, or of an address
+ * space that has exited, have none (NOT_WALKED).
+ */
+static int pagectl_watch_read_entries(struct pagectl_watcher *w,
+				      unsigned long from, unsigned long to)
+{
+	const struct pagectl_watch_entry none = { .kind = PAGECTL_ENTRY_NOT_WALKED };
+	const struct pagectl_watch_entry unknown = { .kind = PAGECTL_ENTRY_UNKNOWN };
+	struct mm_struct *mm = w->notifier.mm;
+	unsigned long addr = from;
+
+	if (!mmget_not_zero(mm)) {
+		pagectl_watch_fill(w, from, to, &none);
+		return 0;
+	}
+	if (mmap_read_lock_killable(mm)) {
+		mmput(mm);
+		return -EINTR;
+	}
+	while (addr < to) {
+		struct vm_area_struct *vma = find_vma(mm, addr);
+		unsigned long stop;
+
+		if (!vma || vma->vm_start > addr) {
+			stop = vma ? min(vma->vm_start, to) : to;
+			pagectl_watch_fill(w, addr, stop, &none);
+			addr = stop;
+			continue;
+		}
+		stop = min(vma->vm_end, to);
+		if (!pagectl_tables_stable(mm, vma)) {
+			pagectl_watch_fill(w, addr, stop, &unknown);
+			addr = stop;
+			continue;
+		}
+		while (addr < stop) {
+			struct pagectl_watch_entry we;
+			struct pagectl_path p;
+			struct pagectl_entry e;
+			unsigned long flags, next;
+			pte_t *ptep;
+
+			local_irq_save(flags);
+			pagectl_descend_pte(mm, vma, addr, &p, &ptep);
+			local_irq_restore(flags);
+			pagectl_decode(p.level, p.kind, p.raw[p.level], 0, &e);
+			we = (struct pagectl_watch_entry) {
+				.bits = e.bits, .kind = e.kind, .level = p.level,
+			};
+			/* One entry above the PTEs answers for all it spans. */
+			next = (addr | ((1UL << pagectl_level_shift(p.level)) - 1)) + 1;
+			next = min(next, stop);
+			pagectl_watch_fill(w, addr, next, &we);
+			addr = next;
+		}
+		cond_resched();
+	}
+	mmap_read_unlock(mm);
+	mmput(mm);
+	return 0;
+}
+
+/* @ev's entries: its first page's as last read, then read anew over its range. */
+static int pagectl_watch_entries(struct pagectl_watcher *w,
+				 struct pagectl_watch_event *ev)
+{
+	unsigned long first = ev->start & PAGE_MASK;
+	struct pagectl_watch_entry *we = &w->entries[(first - w->start) >> PAGE_SHIFT];
+	int ret;
+
+	ev->before_kind = we->kind;
+	ev->before_level = we->level;
+	ev->before_bits = we->bits;
+	ret = pagectl_watch_read_entries(w, first, PAGE_ALIGN(ev->end));
+	if (ret)
+		return ret;
+	ev->after_kind = we->kind;
+	ev->after_level = we->level;
+	ev->after_bits = we->bits;
+	return 0;
+}
+
 /* Whole events; a blocking read waits for the first, EOF after RELEASE. */
 static ssize_t pagectl_watch_read(struct file *file, char __user *buf,
 				  size_t count, loff_t *ppos)
@@ -156,11 +275,11 @@ static ssize_t pagectl_watch_read(struct file *file, char __user *buf,
 	ssize_t done = 0;
 	int ret;
 
-	if (count < sizeof(ev))
+	if (count < w->event_size)
 		return -EINVAL;
 	if (mutex_lock_interruptible(&w->read_lock))
 		return -ERESTARTSYS;
-	while (done + sizeof(ev) <= count) {
+	while (done + w->event_size <= count) {
 		spin_lock(&w->lock);
 		if (!w->count) {
 			bool released = w->released;
@@ -183,7 +302,14 @@ static ssize_t pagectl_watch_read(struct file *file, char __user *buf,
 		ev = w->ring[w->head];
 		spin_unlock(&w->lock);
 
-		if (copy_to_user(buf + done, &ev, sizeof(ev))) {
+		/* Killed: the event stays queued. */
+		if (w->entries && pagectl_watch_entries(w, &ev)) {
+			done = done ?: -EINTR;
+			break;
+		}
+		if (pagectl_put_record(buf + done, &ev,
+				       min_t(size_t, sizeof(ev), w->event_size),
+				       w->event_size)) {
 			done = done ?: -EFAULT;
 			break;
 		}
@@ -192,7 +318,7 @@ static ssize_t pagectl_watch_read(struct file *file, char __user *buf,
 		w->head = (w->head + 1) % (w->queue_len + 1);
 		w->count--;
 		spin_unlock(&w->lock);
-		done += sizeof(ev);
+		done += w->event_size;
 	}
 	mutex_unlock(&w->read_lock);
 	return done;
@@ -233,6 +359,7 @@ static void pagectl_watch_free(struct pagectl_watcher *w)
 {
 	struct pagectl_file *pf = w->pf;
 
+	kvfree(w->entries);
 	kvfree(w);
 	atomic_dec(&pf->watches);
 	pagectl_file_put(pf);
@@ -298,12 +425,19 @@ int pagectl_watch_ioctl(struct pagectl_ucmd *ucmd)
 	u32 queue_len = arg->queue_len ?: PAGECTL_WATCH_QUEUE_DEFAULT;
 	unsigned long start, end;
 	struct pagectl_watcher *w;
+	u32 event_size;
 	struct mm_struct *mm;
 	struct file *file;
 	int fd, ret;
 
 	arg->fd = -1;
-	if (queue_len > pagectl_max_watch_queue)
+	if (queue_len > pagectl_max_watch_queue || arg->__reserved2)
+		return -EINVAL;
+	event_size = arg->event_size ?: PAGECTL_WATCH_EVENT_SIZE_V1;
+	if (event_size < PAGECTL_WATCH_EVENT_SIZE_V1 || event_size > PAGECTL_RECORD_MAX)
+		return -EINVAL;
+	if ((arg->flags & PAGECTL_WATCH_ENTRIES) &&
+	    event_size < offsetofend(struct pagectl_watch_event, after_bits))
 		return -EINVAL;
 	mm = pagectl_walk_mm(pf, arg->flags, arg->pid);
 	if (IS_ERR(mm))
@@ -311,6 +445,11 @@ int pagectl_watch_ioctl(struct pagectl_ucmd *ucmd)
 	ret = pagectl_watch_range(mm, arg, &start, &end);
 	if (ret)
 		goto out_mmput;
+	if ((arg->flags & PAGECTL_WATCH_ENTRIES) &&
+	    (end - start) >> PAGE_SHIFT > PAGECTL_WATCH_ENTRIES_MAX_PAGES) {
+		ret = -EINVAL;
+		goto out_mmput;
+	}
 
 	/* The cap is checked before anything is allocated. */
 	if (atomic_inc_return(&pf->watches) > pagectl_max_watches_per_file) {
@@ -325,6 +464,16 @@ int pagectl_watch_ioctl(struct pagectl_ucmd *ucmd)
 	w->start = start;
 	w->end = end;
 	w->queue_len = queue_len;
+	w->event_size = event_size;
+	if (arg->flags & PAGECTL_WATCH_ENTRIES) {
+		w->entries = kvcalloc((end - start) >> PAGE_SHIFT, sizeof(*w->entries),
+				      GFP_KERNEL_ACCOUNT);
+		if (!w->entries) {
+			kvfree(w);
+			ret = -ENOMEM;
+			goto err_count;
+		}
+	}
 	spin_lock_init(&w->lock);
 	mutex_init(&w->read_lock);
 	init_waitqueue_head(&w->wait);
@@ -342,6 +491,12 @@ int pagectl_watch_ioctl(struct pagectl_ucmd *ucmd)
 					   &pagectl_watch_ops);
 	if (ret)
 		goto err_put_fd;
+	/* Read after the notifier is in: no change between the two is missed. */
+	if (w->entries) {
+		ret = pagectl_watch_read_entries(w, start, end);
+		if (ret)
+			goto err_remove;
+	}
 	file = anon_inode_getfile("[pagectl_watch]", &pagectl_watch_fops, w,
 				  O_RDONLY | O_CLOEXEC);
 	if (IS_ERR(file)) {
@@ -360,6 +515,7 @@ err_put_fd:
 	put_unused_fd(fd);
 err_put_file:
 	pagectl_file_put(pf);
+	kvfree(w->entries);
 	kvfree(w);
 err_count:
 	atomic_dec(&pf->watches);

@@ -265,7 +265,8 @@ FIXTURE_VARIANT_ADD(abi, pin_check) {
 };
 
 FIXTURE_VARIANT_ADD(abi, watch) {
-	ABI_RULE(PAGECTL_WATCH, struct pagectl_watch, __reserved, PAGECTL_WALK_PID),
+	ABI_RULE(PAGECTL_WATCH, struct pagectl_watch, __reserved,
+		 PAGECTL_WALK_PID | PAGECTL_WATCH_ENTRIES),
 	.feature = PAGECTL_FEATURE_WATCH,
 	.init = init_watch_arg,
 };

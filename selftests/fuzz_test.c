@@ -238,6 +238,10 @@ static unsigned long build(int cmd, union cmd_arg *arg, int *fd)
 			arg->watch.flags = PAGECTL_WALK_PID;
 			arg->watch.pid = rnd() & 1 ? getpid() : rnd() % 400;
 		}
+		/* Entries are read as events are, racing the other threads. */
+		arg->watch.event_size = sizeof(struct pagectl_watch_event);
+		if (rnd() % 2)
+			arg->watch.flags |= PAGECTL_WATCH_ENTRIES;
 		return PAGECTL_WATCH;
 	}
 	case C_PIN_CHECK: {

@@ -35,16 +35,18 @@
 #define MAX_WATCHES	"/sys/module/pagectl/parameters/max_watches_per_file"
 #define NUMA_BALANCING	"/proc/sys/kernel/numa_balancing"
 
-/* WATCH of [@start, @end) of process @pid (0: the file's); the fd or -errno. */
-static int watch_pid(int fd, __u64 start, __u64 end, pid_t pid, __u32 queue_len)
+/* WATCH with @flags and @event_size; the fd or -errno. */
+static int watch_arg(int fd, __u64 start, __u64 end, pid_t pid, __u32 queue_len,
+		     __u32 flags, __u32 event_size)
 {
 	struct pagectl_watch w = {
 		.size = sizeof(w),
-		.flags = pid ? PAGECTL_WALK_PID : 0,
+		.flags = flags | (pid ? PAGECTL_WALK_PID : 0),
 		.start = start,
 		.end = end,
 		.pid = pid,
 		.queue_len = queue_len,
+		.event_size = event_size,
 	};
 
 	if (ioctl(fd, PAGECTL_WATCH, &w))
@@ -52,9 +54,23 @@ static int watch_pid(int fd, __u64 start, __u64 end, pid_t pid, __u32 queue_len)
 	return w.fd;
 }
 
+/* WATCH of [@start, @end) of process @pid (0: the file's); the fd or -errno. */
+static int watch_pid(int fd, __u64 start, __u64 end, pid_t pid, __u32 queue_len)
+{
+	return watch_arg(fd, start, end, pid, queue_len, 0,
+			 sizeof(struct pagectl_watch_event));
+}
+
 static int watch(int fd, const void *start, size_t len, __u32 queue_len)
 {
 	return watch_pid(fd, uaddr(start), uaddr(start) + len, 0, queue_len);
+}
+
+/* A watch whose events carry the entry at their start, before and after. */
+static int watch_entries(int fd, const void *start, size_t len)
+{
+	return watch_arg(fd, uaddr(start), uaddr(start) + len, 0, 0,
+			 PAGECTL_WATCH_ENTRIES, sizeof(struct pagectl_watch_event));
 }
 
 /* The next event, without waiting: 1, 0 when none is queued, or -errno. */
@@ -469,6 +485,170 @@ TEST_F(watch, read_rules_and_blocking_read)
 	EXPECT_EQ(uaddr(self->buf + PAGE_SZ), ev[1].start);
 }
 
+/* The event that must come next, and the entry at its start before and after. */
+#define EXPECT_ENTRIES(_wfd, _kind, _start, _bkind, _akind, _ev) do {	\
+	ASSERT_EQ(1, next_event(_wfd, _ev));				\
+	EXPECT_EQ(_kind, (_ev)->event);					\
+	EXPECT_EQ(uaddr(_start), (_ev)->start);				\
+	EXPECT_EQ(_bkind, (_ev)->before_kind);				\
+	EXPECT_EQ(_akind, (_ev)->after_kind);				\
+} while (0)
+
+TEST_F(watch, entries_show_protection_and_unmap)
+{
+	struct pagectl_watch_event ev;
+	__u8 *b = self->buf;
+
+	self->wfd = watch_entries(self->fd, b, NPAGES * PAGE_SZ);
+	ASSERT_LE(0, self->wfd);
+
+	/* mprotect(PROT_READ): a writable present PTE, then a read-only one. */
+	ASSERT_EQ(0, mprotect(b + 2 * PAGE_SZ, PAGE_SZ, PROT_READ));
+	EXPECT_ENTRIES(self->wfd, PAGECTL_WATCH_PROTECTION, b + 2 * PAGE_SZ,
+		       PAGECTL_ENTRY_LEAF, PAGECTL_ENTRY_LEAF, &ev);
+	EXPECT_EQ(PAGECTL_LEVEL_PTE, ev.before_level);
+	EXPECT_EQ(PAGECTL_LEVEL_PTE, ev.after_level);
+	EXPECT_TRUE(ev.before_bits & PAGECTL_PTE_WRITE);
+	EXPECT_FALSE(ev.after_bits & PAGECTL_PTE_WRITE);
+	EXPECT_TRUE(ev.after_bits & PAGECTL_PTE_PRESENT);
+
+	/* munmap(): the PTE, then no VMA at all. */
+	ASSERT_EQ(0, munmap(b + 5 * PAGE_SZ, PAGE_SZ));
+	EXPECT_ENTRIES(self->wfd, PAGECTL_WATCH_UNMAP, b + 5 * PAGE_SZ,
+		       PAGECTL_ENTRY_LEAF, PAGECTL_ENTRY_NOT_WALKED, &ev);
+
+	/* MADV_DONTNEED clears the PTE, in the same VMA. */
+	ASSERT_EQ(0, madvise(b + 7 * PAGE_SZ, PAGE_SZ, MADV_DONTNEED));
+	EXPECT_ENTRIES(self->wfd, PAGECTL_WATCH_CLEAR, b + 7 * PAGE_SZ,
+		       PAGECTL_ENTRY_LEAF, PAGECTL_ENTRY_NONE, &ev);
+	EXPECT_EQ(PAGECTL_LEVEL_PTE, ev.after_level);
+	EXPECT_NO_EVENT(self->wfd);
+}
+
+TEST_F(watch, entries_show_copy_on_write)
+{
+	struct pagectl_watch_event ev;
+	__u8 *b = self->buf;
+	int go[2];
+	char c;
+	pid_t pid;
+
+	self->wfd = watch_entries(self->fd, b, NPAGES * PAGE_SZ);
+	ASSERT_LE(0, self->wfd);
+	ASSERT_EQ(0, pipe(go));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		close(go[1]);
+		_exit(read(go[0], &c, 1) == 1 ? 0 : 1);
+	}
+	close(go[0]);
+
+	/* fork() write-protected the page; the write copies it, writable. */
+	EXPECT_ENTRIES(self->wfd, PAGECTL_WATCH_PROTECTION, b,
+		       PAGECTL_ENTRY_LEAF, PAGECTL_ENTRY_LEAF, &ev);
+	EXPECT_TRUE(ev.before_bits & PAGECTL_PTE_WRITE);
+	EXPECT_FALSE(ev.after_bits & PAGECTL_PTE_WRITE);
+	b[0] = 42;
+	EXPECT_ENTRIES(self->wfd, PAGECTL_WATCH_CLEAR, b,
+		       PAGECTL_ENTRY_LEAF, PAGECTL_ENTRY_LEAF, &ev);
+	EXPECT_FALSE(ev.before_bits & PAGECTL_PTE_WRITE);
+	EXPECT_TRUE(ev.after_bits & PAGECTL_PTE_WRITE);
+
+	ASSERT_EQ(1, write(go[1], "x", 1));
+	close(go[1]);
+	ASSERT_EQ(0, wait_exit(pid));
+}
+
+TEST_F(watch, entries_show_swap_out)
+{
+	struct pagectl_watch_event ev;
+	__u8 *b = self->buf;
+	char why[128];
+
+	self->swap = swap_on_zram(why, sizeof(why));
+	if (self->swap < 0)
+		SKIP(return, "%s", why);
+	self->wfd = watch_entries(self->fd, b, NPAGES * PAGE_SZ);
+	ASSERT_LE(0, self->wfd);
+	ASSERT_TRUE(page_out(b + 4 * PAGE_SZ, PAGE_SZ));
+	EXPECT_ENTRIES(self->wfd, PAGECTL_WATCH_CLEAR, b + 4 * PAGE_SZ,
+		       PAGECTL_ENTRY_LEAF, PAGECTL_ENTRY_SWAP, &ev);
+	EXPECT_EQ(PAGECTL_LEVEL_PTE, ev.after_level);
+}
+
+TEST_F(watch, entries_end_with_the_address_space)
+{
+	struct pagectl_watch_event ev;
+	int go[2], wfd;
+	__u8 *p;
+	char c;
+	pid_t pid;
+
+	/* A child's page, watched by pid, then the child exits. */
+	ASSERT_EQ(0, pipe(go));
+	p = map_touched(1);
+	ASSERT_NE(NULL, p);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		/* Exits when the parent closes the pipe. */
+		close(go[1]);
+		_exit(read(go[0], &c, 1) == 0 ? 0 : 1);
+	}
+	close(go[0]);
+	wfd = watch_arg(self->fd, uaddr(p), uaddr(p) + PAGE_SZ, pid, 0,
+			PAGECTL_WATCH_ENTRIES, sizeof(ev));
+	ASSERT_LE(0, wfd);
+	close(go[1]);
+	ASSERT_EQ(0, wait_exit(pid));
+	/* Present when the watch began; nothing once the process is gone. */
+	ASSERT_EQ(sizeof(ev), read(wfd, &ev, sizeof(ev)));
+	EXPECT_EQ(PAGECTL_WATCH_RELEASE, ev.event);
+	EXPECT_EQ(PAGECTL_ENTRY_LEAF, ev.before_kind);
+	EXPECT_EQ(PAGECTL_ENTRY_NOT_WALKED, ev.after_kind);
+	close(wfd);
+	munmap(p, PAGE_SZ);
+}
+
+TEST_F(watch, first_version_events_without_entries)
+{
+	const size_t v1 = offsetof(struct pagectl_watch_event, before_kind);
+	__u8 ev[2 * sizeof(struct pagectl_watch_event)];
+	struct pagectl_watch_event e = { 0 };
+
+	/* event_size 0: a caller built before the entries gets 40 bytes. */
+	ASSERT_EQ(40, v1);
+	self->wfd = watch_arg(self->fd, uaddr(self->buf),
+			      uaddr(self->buf) + NPAGES * PAGE_SZ, 0, 0, 0, 0);
+	ASSERT_LE(0, self->wfd);
+	ASSERT_EQ(0, mprotect(self->buf, PAGE_SZ, PROT_READ));
+	ASSERT_EQ(0, mprotect(self->buf + PAGE_SZ, PAGE_SZ, PROT_READ));
+	ASSERT_EQ(-1, read(self->wfd, ev, v1 - 1));
+	EXPECT_EQ(EINVAL, errno);
+	/* Whole events of 40 bytes: one fits in 79. */
+	ASSERT_EQ(v1, read(self->wfd, ev, 2 * v1 - 1));
+	memcpy(&e, ev, v1);
+	EXPECT_EQ(PAGECTL_WATCH_PROTECTION, e.event);
+	EXPECT_EQ(1, e.seq);
+	ASSERT_EQ(v1, read(self->wfd, ev, sizeof(ev)));
+	memcpy(&e, ev, v1);
+	EXPECT_EQ(2, e.seq);
+
+	/* A larger size than the module's: its tail is zeroed. */
+	close(self->wfd);
+	self->wfd = watch_arg(self->fd, uaddr(self->buf),
+			      uaddr(self->buf) + NPAGES * PAGE_SZ, 0, 0,
+			      PAGECTL_WATCH_ENTRIES, sizeof(e) + 8);
+	ASSERT_LE(0, self->wfd);
+	memset(ev, 0xaa, sizeof(ev));
+	ASSERT_EQ(0, mprotect(self->buf, PAGE_SZ, PROT_READ | PROT_WRITE));
+	ASSERT_EQ(sizeof(e) + 8, read(self->wfd, ev, sizeof(e) + 8));
+	EXPECT_EQ(0, ev[sizeof(e)]);
+	EXPECT_EQ(0, ev[sizeof(e) + 7]);
+	EXPECT_EQ(0xaa, ev[sizeof(e) + 8]);
+}
+
 TEST_F(watch, bad_arguments)
 {
 	__u64 a = uaddr(self->buf), max_queue = param(MAX_QUEUE);
@@ -493,6 +673,28 @@ TEST_F(watch, bad_arguments)
 		EXPECT_EQ(EINVAL, errno);
 		w.flags = PAGECTL_WALK_PID;
 		w.pid = 0;
+		ASSERT_EQ(-1, ioctl(self->fd, PAGECTL_WATCH, &w));
+		EXPECT_EQ(EINVAL, errno);
+	}
+	/* Event sizes: below the first version, above a page, too small for entries. */
+	EXPECT_EQ(-EINVAL, watch_arg(self->fd, a, a + PAGE_SZ, 0, 0, 0, 39));
+	EXPECT_EQ(-EINVAL, watch_arg(self->fd, a, a + PAGE_SZ, 0, 0, 0, 4097));
+	EXPECT_EQ(-EINVAL, watch_arg(self->fd, a, a + PAGE_SZ, 0, 0,
+				     PAGECTL_WATCH_ENTRIES, 40));
+	EXPECT_EQ(-EINVAL, watch_arg(self->fd, a, a + PAGE_SZ, 0, 0,
+				     PAGECTL_WATCH_ENTRIES, sizeof(struct pagectl_watch_event) - 1));
+	/* Entries for more pages than a watch keeps; without them, fine. */
+	EXPECT_EQ(-EINVAL, watch_arg(self->fd, a, a + (PAGECTL_WATCH_ENTRIES_MAX_PAGES + 1) *
+				     PAGE_SZ, 0, 0, PAGECTL_WATCH_ENTRIES,
+				     sizeof(struct pagectl_watch_event)));
+	ret = watch_arg(self->fd, a, a + PAGECTL_WATCH_ENTRIES_MAX_PAGES * PAGE_SZ, 0, 0,
+			PAGECTL_WATCH_ENTRIES, sizeof(struct pagectl_watch_event));
+	ASSERT_LE(0, ret);
+	close(ret);
+	{
+		struct pagectl_watch w = { .size = sizeof(w), .start = a, .end = a + PAGE_SZ,
+					   .__reserved2 = 1 };
+
 		ASSERT_EQ(-1, ioctl(self->fd, PAGECTL_WATCH, &w));
 		EXPECT_EQ(EINVAL, errno);
 	}
@@ -613,6 +815,55 @@ TEST_F(watch, close_while_events_are_delivered)
 	__atomic_store_n(&r.stop, 1, __ATOMIC_RELAXED);
 	ASSERT_EQ(0, pthread_join(t, NULL));
 	TH_LOG("%d watches made and closed", n);
+}
+
+/* Unmap, map again and write pages of the range, until told to stop. */
+static void *remap_loop(void *arg)
+{
+	struct race *r = arg;
+	int i;
+
+	for (i = 0; !__atomic_load_n(&r->stop, __ATOMIC_RELAXED); i++) {
+		__u8 *p = r->buf + (i % 8) * PAGE_SZ;
+
+		munmap(p, PAGE_SZ);
+		if (mmap(p, PAGE_SZ, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == p)
+			p[0] = (__u8)i;
+	}
+	return NULL;
+}
+
+TEST_F(watch, entries_read_while_the_range_changes)
+{
+	struct race r = { .buf = self->buf };
+	struct pagectl_watch_event ev[8];
+	double end = now_us() + 2e6;
+	long events = 0;
+	pthread_t t;
+	ssize_t n;
+	int i;
+
+	/* Reads walk the tables while another thread unmaps and maps them. */
+	self->wfd = watch_entries(self->fd, self->buf, NPAGES * PAGE_SZ);
+	ASSERT_LE(0, self->wfd);
+	ASSERT_EQ(0, fcntl(self->wfd, F_SETFL, O_NONBLOCK));
+	ASSERT_EQ(0, pthread_create(&t, NULL, remap_loop, &r));
+	while (now_us() < end) {
+		n = read(self->wfd, ev, sizeof(ev));
+		if (n < 0) {
+			ASSERT_EQ(EAGAIN, errno);
+			continue;
+		}
+		for (i = 0; i < n / (ssize_t)sizeof(ev[0]); i++, events++) {
+			ASSERT_LE(ev[i].after_kind, PAGECTL_ENTRY_UNKNOWN);
+			ASSERT_LE(ev[i].after_level, PAGECTL_LEVEL_PTE);
+		}
+	}
+	__atomic_store_n(&r.stop, 1, __ATOMIC_RELAXED);
+	ASSERT_EQ(0, pthread_join(t, NULL));
+	ASSERT_LT(0, events);
+	TH_LOG("%ld events read with their entries", events);
 }
 
 TEST_HARNESS_MAIN

@@ -16,6 +16,9 @@ PAGECTL_EXPORT int pagectl_watch(struct pagectl *pc, struct pagectl_watch *arg)
 
 	if (arg->size < PAGECTL_WATCH_SIZE_V1)
 		return -EINVAL;
+	/* Events of this library's size, the one pagectl_watch_read() reads. */
+	if (!arg->event_size)
+		arg->event_size = sizeof(struct pagectl_watch_event);
 	/* The module writes fd only on success: -1 tells what to close. */
 	arg->fd = -1;
 	ret = pagectl_walk_ioctl(pc, PAGECTL_WATCH, arg, arg->flags, arg->pid);

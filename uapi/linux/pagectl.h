@@ -840,9 +840,9 @@ struct pagectl_huge_map {
  * What happened to a watched range: &pagectl_watch_event.event, from the
  * kernel's reason for invalidating the range's page-table entries.
  */
-#define PAGECTL_WATCH_UNMAP	0  /* munmap(), mremap() away, MADV_DONTNEED */
+#define PAGECTL_WATCH_UNMAP	0  /* munmap(), mremap() away */
 #define PAGECTL_WATCH_PROTECTION 1 /* mprotect(), or fork() write-protecting */
-#define PAGECTL_WATCH_CLEAR	2  /* entries cleared: copy-on-write, swap-out, migration, ... */
+#define PAGECTL_WATCH_CLEAR	2  /* entries cleared: MADV_DONTNEED, copy-on-write, swap-out, migration, ... */
 #define PAGECTL_WATCH_SOFT_DIRTY 3 /* soft-dirty bits cleared (clear_refs) */
 #define PAGECTL_WATCH_MIGRATE	4  /* device migration (migrate_vma) */
 #define PAGECTL_WATCH_EXCLUSIVE	5  /* made exclusive to a device */
@@ -851,6 +851,11 @@ struct pagectl_huge_map {
 
 /** PAGECTL_WATCH_QUEUE_DEFAULT - events a watch holds when @queue_len is 0 */
 #define PAGECTL_WATCH_QUEUE_DEFAULT	256
+
+/** PAGECTL_WATCH_ENTRIES - events carry the entry at their start, before and after */
+#define PAGECTL_WATCH_ENTRIES		0x2U
+/** PAGECTL_WATCH_ENTRIES_MAX_PAGES - the most pages a watch with entries covers */
+#define PAGECTL_WATCH_ENTRIES_MAX_PAGES	65536
 
 /**
  * struct pagectl_watch_event - one change of a watched range, as read()
@@ -862,6 +867,21 @@ struct pagectl_huge_map {
  * @seq: the event's number, from 1; lost events take numbers too
  * @lost: events dropped because the queue was full since the previous
  *	event read
+ * @before_kind: with %PAGECTL_WATCH_ENTRIES (otherwise 0, as the next five):
+ *	%PAGECTL_ENTRY_* of the entry where the translation of @start ended as
+ *	the watch last read it: when it was created, or when the last event
+ *	over that page was read; %PAGECTL_ENTRY_NOT_WALKED where no VMA mapped
+ *	it or the address space had exited
+ * @before_level: %PAGECTL_LEVEL_* of that entry
+ * @before_bits: its %PAGECTL_PTE_* bits
+ * @after_kind: the same, read when this event was read: after this change
+ *	and any that followed it
+ * @after_level: %PAGECTL_LEVEL_* of that entry
+ * @after_bits: its %PAGECTL_PTE_* bits
+ *
+ * The kernel tells a watch of a change before it makes it, where the watch
+ * may neither sleep nor read the tables safely, so the entries are read
+ * outside that notifier: they show the state between reads, not each step.
  */
 struct pagectl_watch_event {
 	__aligned_u64 start;
@@ -870,12 +890,18 @@ struct pagectl_watch_event {
 	__u32 flags;
 	__aligned_u64 seq;
 	__aligned_u64 lost;
+	__u32 before_kind;
+	__u32 before_level;
+	__u32 before_bits;
+	__u32 after_kind;
+	__u32 after_level;
+	__u32 after_bits;
 };
 
 /**
  * struct pagectl_watch - watch a range of an address space (PAGECTL_WATCH)
  * @size: sizeof(struct pagectl_watch)
- * @flags: %PAGECTL_WALK_PID
+ * @flags: %PAGECTL_WALK_PID, %PAGECTL_WATCH_ENTRIES
  * @start: first address; rounded down to a page
  * @end: address after the last; rounded up to a page
  * @pid: with %PAGECTL_WALK_PID the target's pid, otherwise 0
@@ -883,6 +909,10 @@ struct pagectl_watch_event {
  *	%PAGECTL_WATCH_QUEUE_DEFAULT, at most the module's max_watch_queue
  * @fd: out: the watch descriptor (close-on-exec)
  * @__reserved: must be 0
+ * @event_size: the caller's sizeof(struct pagectl_watch_event), the size
+ *	of each event read() returns; 0 for the struct's first version (40
+ *	bytes, up to @lost). %PAGECTL_WATCH_ENTRIES needs room for @after_bits
+ * @__reserved2: must be 0
  *
  * The watch is told by the kernel's MMU notifier whenever page-table
  * entries of the range are invalidated, and queues one &struct
@@ -891,14 +921,19 @@ struct pagectl_watch_event {
  * A full queue drops events and counts them. The target is the file's
  * address space or, with %PAGECTL_WALK_PID, another process as for WALK;
  * a watch never keeps it alive, and it changes nothing in it but the
- * notifier.
+ * notifier. With %PAGECTL_WATCH_ENTRIES the watch keeps the entry of each
+ * page (8 bytes a page, at most %PAGECTL_WATCH_ENTRIES_MAX_PAGES), read
+ * at creation and again for each event's range as the event is read.
  *
  * Errors: EINVAL (rounded @end not above @start, @queue_len above
- * max_watch_queue, the @pid rules of WALK), EFAULT (@start or @end above
- * the user address space), ENOSPC (max_watches_per_file watches of this
- * file are open), ENOMEM (no memory for the queue or the descriptor),
- * EMFILE (no free descriptor), ENFILE (the system's limit of open
- * files), EPERM, ESRCH and EINTR as for WALK.
+ * max_watch_queue, @event_size below the first version or above 4096, or
+ * with %PAGECTL_WATCH_ENTRIES too small for the entries or a range of more
+ * than %PAGECTL_WATCH_ENTRIES_MAX_PAGES pages, @__reserved2 not 0, the @pid
+ * rules of WALK), EFAULT (@start or @end above the user address space),
+ * ENOSPC (max_watches_per_file watches of this file are open), ENOMEM (no
+ * memory for the queue, the entries or the descriptor), EMFILE (no free
+ * descriptor), ENFILE (the system's limit of open files), EPERM, ESRCH and
+ * EINTR as for WALK.
  */
 struct pagectl_watch {
 	__u32 size;
@@ -909,6 +944,8 @@ struct pagectl_watch {
 	__u32 queue_len;
 	__s32 fd;
 	__u32 __reserved;
+	__u32 event_size;
+	__u32 __reserved2;
 };
 
 /** PAGECTL_WATCH - a descriptor of a range's changes: &struct pagectl_watch */

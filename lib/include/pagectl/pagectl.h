@@ -215,7 +215,9 @@ int pagectl_huge_map(struct pagectl *pc, struct pagectl_huge_map *arg);
  *	they happen
  * @pc: the handle
  * @arg: in: size (PAGECTL_ARG()), start, end, queue_len (0 for the
- *	default), flags (%PAGECTL_WALK_PID), pid; out: fd
+ *	default), flags (%PAGECTL_WALK_PID, %PAGECTL_WATCH_ENTRIES), pid,
+ *	event_size (0: this library's sizeof(struct pagectl_watch_event),
+ *	which pagectl_watch_read() reads); out: fd
  *
  * Read the events with pagectl_watch_read() or read(2); poll(2) the
  * descriptor for POLLIN, and POLLHUP once the address space has exited.

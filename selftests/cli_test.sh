@@ -488,6 +488,10 @@ if "$PAGECTL" info 2>/dev/null | grep -q '^features:.* watch' && [ -x "$MEMTOUR"
 	w1=$!
 	"$PAGECTL" watch -p "$tour" -j "$thp+2M" >"$out" 2>/dev/null 3>&- &
 	w2=$!
+	"$PAGECTL" watch -p "$tour" -e "$thp+2M" >"$tmp/we.txt" 2>/dev/null 3>&- &
+	w3=$!
+	"$PAGECTL" watch -p "$tour" -e -j "$thp+2M" >"$tmp/we.json" 2>/dev/null 3>&- &
+	w4=$!
 	sleep 1
 	echo 4 >/proc/"$tour"/clear_refs
 	sleep 0.5
@@ -496,6 +500,8 @@ if "$PAGECTL" info 2>/dev/null | grep -q '^features:.* watch' && [ -x "$MEMTOUR"
 	wait "$w1"
 	check "watch: ends with exit 0 when the process exits" [ $? -eq 0 ]
 	wait "$w2"
+	wait "$w3"
+	wait "$w4"
 	start=$(printf '%012x' "$thp")
 	end=$(printf '%012x' $((thp + 2097152)))
 	check "watch: clear_refs is soft_dirty over the whole range" \
@@ -506,6 +512,16 @@ if "$PAGECTL" info 2>/dev/null | grep -q '^features:.* watch' && [ -x "$MEMTOUR"
 		jq_true -s 'length > 0 and all(.[]; type == "object")' "$out"
 	jq -r "$JQ_DEFS$JQ_WATCH" "$out" >"$exp" 2>/dev/null
 	check "watch -j: each object is the text's line" same_file "$txt" "$exp"
+	check "watch -e: the THP's soft-dirty PMD leaf, then clean" \
+		sh -c "grep -A2 ' soft_dirty ' '$tmp/we.txt' | grep -q '^ *before: pmd leaf .*soft-dirty' &&
+			grep -A2 ' soft_dirty ' '$tmp/we.txt' | grep '^ *after: ' | grep -q '^ *after:  pmd leaf' &&
+			! grep -A2 ' soft_dirty ' '$tmp/we.txt' | grep '^ *after: ' | grep -q soft-dirty"
+	check "watch -e -j: the same entries, and none after the exit" \
+		jq_true -s '(.[] | select(.event == "soft_dirty") |
+			.before.level == "pmd" and .before.kind == "leaf" and
+			(.before.bits | index("soft-dirty")) and .after.kind == "leaf" and
+			(.after.bits | index("soft-dirty") | not)) and
+			(.[-1] | .event == "release" and .after.kind == "not walked")' "$tmp/we.json"
 
 	"$PAGECTL" watch -t 0.3 '[stack]' >"$out" 2>"$err"
 	check "watch -t: stops after the time, exit 0" [ $? -eq 0 ]
@@ -515,6 +531,9 @@ if "$PAGECTL" info 2>/dev/null | grep -q '^features:.* watch' && [ -x "$MEMTOUR"
 	check "watch without a range: exit 2" [ $? -eq 2 ]
 	"$PAGECTL" watch -n 0 '[stack]' >"$out" 2>"$err"
 	check "watch -n 0: exit 2" [ $? -eq 2 ]
+	"$PAGECTL" watch -e 0x10000000+1G >"$out" 2>"$err"
+	check "watch -e of more than 256 MiB: exit 2, says so" \
+		sh -c "[ $? -eq 2 ] && grep -q 'with -e, at most' '$err'"
 	"$PAGECTL" watch 0x2000-0x1000 >"$out" 2>"$err"
 	check "watch of a bad range: exit 2" [ $? -eq 2 ]
 else

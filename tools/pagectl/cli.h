@@ -110,6 +110,13 @@ int cli_find_mapping(pid_t pid, const char *word, struct maps_line *m);
 int cli_walk_parse(int argc, char **argv, pid_t *pid, void (*usage)(FILE *out),
 		   const char *cmd);
 
+/*
+ * One page-table entry where a translation ends (walk.c): in text @label,
+ * then its level, kind and bits on one line; in JSON an object @key.
+ */
+void cli_print_entry(const char *key, const char *label, unsigned int level,
+		     unsigned int kind, unsigned int bits);
+
 /* Why a walk failed, in words. */
 const char *cli_walk_error(int err);
 

@@ -150,6 +150,26 @@ static void print_bits(const struct bit_name *names, size_t n, unsigned long lon
 	close_json_array();
 }
 
+void cli_print_entry(const char *key, const char *label, unsigned int level,
+		     unsigned int kind, unsigned int bits)
+{
+	open_json_object(key);
+	print_fp("%s", label);
+	if (kind == PAGECTL_ENTRY_NOT_WALKED) {
+		print_string(PRINT_JSON, "kind", NULL, kind_names[kind]);
+		print_fp("no mapping (or the process has exited)\n");
+		close_json_object();
+		return;
+	}
+	print_string(PRINT_ANY, "level", "%s",
+		     name_of(level_names, ARRAY_SIZE(level_names), level));
+	print_string(PRINT_ANY, "kind", " %s", name_of(kind_names, ARRAY_SIZE(kind_names), kind));
+	print_fp("%s", bits ? " " : "");
+	print_bits(pte_bits, ARRAY_SIZE(pte_bits), bits, "bits");
+	print_fp("\n");
+	close_json_object();
+}
+
 /*
  * ADDR: a number, or the start of the first mapping whose name contains a
  * word ("[stack]", "[heap]", "libc"), optionally followed by +OFFSET.

@@ -38,13 +38,14 @@ struct watch_opts {
 	unsigned long count;	/* stop after this many events; 0: no limit */
 	double seconds;		/* stop after this long; 0: no limit */
 	unsigned int queue_len;
+	bool entries;		/* each event's entry before and after */
 };
 
 static void watch_usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: pagectl watch [-p PID] [-n COUNT] [-t SECONDS] [-q LEN] [-j|--pretty]\n"
-		"                     RANGE|MAPPING\n"
+		"Usage: pagectl watch [-p PID] [-e] [-n COUNT] [-t SECONDS] [-q LEN]\n"
+		"                     [-j|--pretty] RANGE|MAPPING\n"
 		"\n"
 		"Print the changes the kernel makes to a range of a process as they\n"
 		"happen, one line each: unmap, protection (mprotect, fork),\n"
@@ -56,6 +57,9 @@ static void watch_usage(FILE *out)
 		"/proc/PID/maps ([heap], libc): the first one whose name contains it.\n"
 		"\n"
 		"  -p, --pid PID       the process (needs CAP_SYS_PTRACE); default: pagectl\n"
+		"  -e, --entries       with each event, the page-table entry at its start\n"
+		"                      before and after, as read between events (the\n"
+		"                      range may then be at most 256 MiB)\n"
 		"  -n, --count COUNT   stop after COUNT events\n"
 		"  -t, --time SECONDS  stop after SECONDS\n"
 		"  -q, --queue LEN     events the kernel holds for pagectl (default 256);\n"
@@ -71,6 +75,7 @@ static int watch_parse(int argc, char **argv, struct watch_opts *o)
 		{ "count", required_argument, NULL, 'n' },
 		{ "time", required_argument, NULL, 't' },
 		{ "queue", required_argument, NULL, 'q' },
+		{ "entries", no_argument, NULL, 'e' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "pretty", no_argument, NULL, OPT_PRETTY },
 		{ "help", no_argument, NULL, 'h' },
@@ -81,7 +86,7 @@ static int watch_parse(int argc, char **argv, struct watch_opts *o)
 
 	/* 0, not 1: glibc then forgets the "+" of the main parser and permutes. */
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "p:n:t:q:jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:n:t:q:ejh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			if (cli_parse_pid("watch", optarg, &o->pid))
@@ -108,6 +113,9 @@ static int watch_parse(int argc, char **argv, struct watch_opts *o)
 				return -1;
 			}
 			break;
+		case 'e':
+			o->entries = true;
+			break;
 		case 'h':
 			watch_usage(stdout);
 			exit(EXIT_SUCCESS);
@@ -132,8 +140,11 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* One event: a line, or one JSON object of its own. Returns 0 or -1. */
-static int print_event(const struct pagectl_watch_event *e)
+/*
+ * One event: a line, with -e two more for the entries, or one JSON object
+ * of its own. Returns 0 or -1.
+ */
+static int print_event(const struct pagectl_watch_event *e, bool entries)
 {
 	output_begin();
 	print_uint(PRINT_ANY, "seq", "%8llu", e->seq);
@@ -146,6 +157,12 @@ static int print_event(const struct pagectl_watch_event *e)
 	if (e->lost)
 		print_uint(PRINT_FP, NULL, "  (%llu lost before)", e->lost);
 	print_fp("\n");
+	if (entries) {
+		cli_print_entry("before", "          before: ", e->before_level,
+				e->before_kind, e->before_bits);
+		cli_print_entry("after", "          after:  ", e->after_level,
+				e->after_kind, e->after_bits);
+	}
 	return output_end();
 }
 
@@ -177,6 +194,20 @@ int cmd_watch(int argc, char **argv)
 	}
 	if (cli_open_device(&pc) < 0)
 		return EXIT_FAILURE;
+	if (o.entries) {
+		unsigned int page_size;
+
+		if (cli_page_size(pc, &page_size) < 0) {
+			pagectl_close(pc);
+			return EXIT_FAILURE;
+		}
+		if ((end - start) / page_size > PAGECTL_WATCH_ENTRIES_MAX_PAGES) {
+			fprintf(stderr, "pagectl watch: with -e, at most %llu bytes\n",
+				(unsigned long long)PAGECTL_WATCH_ENTRIES_MAX_PAGES * page_size);
+			pagectl_close(pc);
+			return EXIT_USAGE;
+		}
+	}
 
 	{
 		PAGECTL_ARG(pagectl_watch, w, .start = start, .end = end,
@@ -186,6 +217,8 @@ int cmd_watch(int argc, char **argv)
 			w.flags = PAGECTL_WALK_PID;
 			w.pid = o.pid;
 		}
+		if (o.entries)
+			w.flags |= PAGECTL_WATCH_ENTRIES;
 		fd = pagectl_watch(pc, &w);
 	}
 	if (fd < 0) {
@@ -227,7 +260,7 @@ int cmd_watch(int argc, char **argv)
 		if (!n)
 			break;
 		for (i = 0; i < n && (!o.count || seen < o.count); i++, seen++)
-			if (print_event(&ev[i]))
+			if (print_event(&ev[i], o.entries))
 				ret = EXIT_FAILURE;
 		if (ret || (o.count && seen >= o.count))
 			break;

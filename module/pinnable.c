@@ -146,8 +146,14 @@ u32 pagectl_pin_classify(struct mm_struct *mm, struct vm_area_struct *vma,
 	if (p.level == PAGECTL_LEVEL_PTE) {
 		ptep = pte_offset_kernel(&p.pmd, addr);
 		pte = ptep_get_lockless(ptep);
-		if (pte_none(pte))
+		if (pte_none(pte)) {
+			unsigned long table_end = (addr | (PMD_SIZE - 1)) + 1;
+
+			/* The empty PTEs that follow in this table answer alike. */
+			while (*next < table_end && pte_none(ptep_get_lockless(++ptep)))
+				*next += PAGE_SIZE;
 			goto not_present;
+		}
 		if (!pte_present(pte))
 			goto swapped;
 		pfn = pte_pfn(pte);

@@ -2,18 +2,24 @@
 /*
  * watch_bench: what a WATCH costs the process it watches. The same work is
  * timed with no watch, then with a watch over the range that nobody reads
- * (its queue fills and it counts what it drops), and the ratio is printed:
+ * (its queue fills and it counts what it drops), then with such a watch
+ * that keeps the entries (PAGECTL_WATCH_ENTRIES), and the ratios are
+ * printed:
  *
  *   munmap       unmapping 64 MiB of written 4 KiB pages;
  *   mprotect     making 64 MiB read-only and writable again, 512 calls of
  *                128 KiB each;
  *   page-out     MADV_PAGEOUT of 16 MiB to zram, if the guest has it.
  *
- * Figures are the median of several runs, in milliseconds.
+ * Figures are the median of several runs, in milliseconds. Then what the
+ * entries cost their reader: making a watch of 64 MiB, which reads every
+ * entry, and reading events of 128 KiB each, beside the same without them.
  *
  * Copyright (C) 2026 The pagectl authors
  */
 #define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,26 +54,32 @@ static __u8 *written(size_t len)
 	return p;
 }
 
-/* A watch over [@p, @p + @len) nobody reads; its descriptor, or -1. */
-static int watch(void *p, size_t len)
+/* A watch over [@p, @p + @len) with @flags; its descriptor, or -1. */
+static int watch(void *p, size_t len, __u32 flags)
 {
-	PAGECTL_ARG(pagectl_watch, w, .start = (uintptr_t)p, .end = (uintptr_t)p + len);
+	PAGECTL_ARG(pagectl_watch, w, .start = (uintptr_t)p, .end = (uintptr_t)p + len,
+		    .flags = flags);
 
 	return pagectl_watch(pc, &w);
 }
 
+/* How a run is watched: not, by a watch nobody reads, by one with entries. */
+static const __u32 watch_flags[] = { 0, 0, PAGECTL_WATCH_ENTRIES };
+#define UNWATCHED	0
+#define MODES		3
+
 /*
- * The nanoseconds @work takes on @len bytes of written memory, under a
- * watch nobody reads if @watched; -1 if it could not be done.
+ * The nanoseconds @work takes on @len bytes of written memory, watched as
+ * @mode says by a watch nobody reads; -1 if it could not be done.
  */
-static double timed(size_t len, int watched, int (*work)(__u8 *p, size_t len))
+static double timed(size_t len, int mode, int (*work)(__u8 *p, size_t len))
 {
 	__u8 *p = written(len);
-	int fd = watched && p ? watch(p, len) : -1;
+	int fd = mode != UNWATCHED && p ? watch(p, len, watch_flags[mode]) : -1;
 	double t0;
 	int ret;
 
-	if (!p || (watched && fd < 0))
+	if (!p || (mode != UNWATCHED && fd < 0))
 		return -1;
 	t0 = now_ns();
 	ret = work(p, len);
@@ -102,20 +114,74 @@ static int work_pageout(__u8 *p, size_t len)
 
 static void bench(const char *what, size_t len, int (*work)(__u8 *p, size_t len))
 {
-	double t[2][REPS], m[2];
+	double t[MODES][REPS], m[MODES];
 	int w, i;
 
 	for (i = 0; i < REPS; i++)
-		for (w = 0; w < 2; w++) {
+		for (w = 0; w < MODES; w++) {
 			t[w][i] = timed(len, w, work);
 			if (t[w][i] < 0) {
 				printf("%-10s %12s\n", what, "n/a");
 				return;
 			}
 		}
-	m[0] = median(t[0], REPS) / 1e6;
-	m[1] = median(t[1], REPS) / 1e6;
-	printf("%-10s %9.2f ms %9.2f ms %8.2fx\n", what, m[0], m[1], m[1] / m[0]);
+	for (w = 0; w < MODES; w++)
+		m[w] = median(t[w], REPS) / 1e6;
+	printf("%-10s %9.2f ms %9.2f ms %8.2fx %9.2f ms %8.2fx\n", what, m[0], m[1],
+	       m[1] / m[0], m[2], m[2] / m[0]);
+}
+
+/*
+ * The reader's side of the entries: making a watch of 64 MiB, and reading
+ * the events of @n mprotect() calls of 128 KiB each, per event, with @flags.
+ * Returns 0 or -1.
+ */
+static int reader(__u32 flags, unsigned int n, double *make_ms, double *event_us)
+{
+	struct pagectl_watch_event ev[64];
+	__u8 *p = written(BIG);
+	unsigned int i, got = 0;
+	double t0;
+	int fd, r;
+
+	if (!p)
+		return -1;
+	t0 = now_ns();
+	fd = watch(p, BIG, flags);
+	*make_ms = (now_ns() - t0) / 1e6;
+	if (fd < 0) {
+		munmap(p, BIG);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		mprotect(p + i * CHUNK, CHUNK, PROT_READ);
+	/* Each mprotect() is at least one event; the queue holds them all. */
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	t0 = now_ns();
+	while ((r = pagectl_watch_read(fd, ev, 64)) > 0)
+		got += r;
+	*event_us = got ? (now_ns() - t0) / 1e3 / got : 0;
+	close(fd);
+	munmap(p, BIG);
+	return got >= n && r == -EAGAIN ? 0 : -1;
+}
+
+static void bench_reader(void)
+{
+	double make[2][REPS], ev[2][REPS];
+	int w, i;
+
+	for (i = 0; i < REPS; i++)
+		for (w = 0; w < 2; w++)
+			if (reader(w ? PAGECTL_WATCH_ENTRIES : 0, 200, &make[w][i], &ev[w][i])) {
+				printf("reader: n/a\n");
+				return;
+			}
+	printf("\n%-30s %12s %12s\n", "the reader's side", "no entries", "entries");
+	printf("%-30s %9.2f ms %9.2f ms\n", "making a watch of 64 MiB",
+	       median(make[0], REPS), median(make[1], REPS));
+	printf("%-30s %9.1f us %9.1f us\n", "reading an event of 128 KiB",
+	       median(ev[0], REPS), median(ev[1], REPS));
 }
 
 /* The number of swap areas (lines of /proc/swaps after its heading). */
@@ -161,13 +227,15 @@ int main(void)
 	printf("watch_bench: the watched process's own work, unwatched and watched, kernel ");
 	fflush(stdout);
 	system("uname -r");
-	printf("%-10s %12s %12s %9s\n", "work", "unwatched", "watched", "ratio");
+	printf("%-10s %12s %12s %9s %12s %9s\n", "work", "unwatched", "watched", "ratio",
+	       "entries", "ratio");
 	bench("munmap", BIG, work_munmap);
 	bench("mprotect", BIG, work_mprotect);
 	if (has_swap())
 		bench("page-out", PAGEOUT_LEN, work_pageout);
 	else
 		printf("%-10s %12s (no swap)\n", "page-out", "n/a");
+	bench_reader();
 	pagectl_close(pc);
 	return 0;
 }

@@ -13,9 +13,10 @@
  * Armed timers fire in hard interrupt context. They are capped per file,
  * per user and for the whole module.
  *
- * A watch's queue is kernel memory allocated at creation and charged to the
- * creator's memory cgroup; watches are capped per file, their queues in
- * length.
+ * A watch's queue, and its entries, are kernel memory allocated at creation
+ * and charged to the creator's memory cgroup; watches are capped per file
+ * and per user, as timers are, their queues in length and their entries in
+ * pages.
  *
  * Copyright (C) 2026 The pagectl authors
  */
@@ -65,6 +66,11 @@ module_param_named(max_watches_per_file, pagectl_max_watches_per_file, uint, 044
 MODULE_PARM_DESC(max_watches_per_file,
 		 "Watches created through one open file that may be open at once (default 16)");
 
+unsigned int pagectl_max_watches_per_user = 64;
+module_param_named(max_watches_per_user, pagectl_max_watches_per_user, uint, 0444);
+MODULE_PARM_DESC(max_watches_per_user,
+		 "Watches the files one user opened may have open at once (default 64)");
+
 unsigned int pagectl_max_watch_queue = 4096;
 module_param_named(max_watch_queue, pagectl_max_watch_queue, uint, 0444);
 MODULE_PARM_DESC(max_watch_queue, "Events one watch may queue at most (default 4096)");
@@ -77,12 +83,14 @@ static atomic_t pagectl_timers_armed = ATOMIC_INIT(0);
  * @uid: the user
  * @ref: held by every open file of the user
  * @timers: timers armed through the user's files
+ * @watches: watches open that the user's files made
  */
 struct pagectl_user {
 	struct hlist_node node;
 	kuid_t uid;
 	refcount_t ref;
 	atomic_t timers;
+	atomic_t watches;
 };
 
 static DEFINE_HASHTABLE(pagectl_users, 6);
@@ -132,6 +140,7 @@ void pagectl_user_put(struct pagectl_user *u)
 	hash_del(&u->node);
 	spin_unlock(&pagectl_users_lock);
 	WARN_ON_ONCE(atomic_read(&u->timers));
+	WARN_ON_ONCE(atomic_read(&u->watches));
 	kfree(u);
 }
 
@@ -263,4 +272,35 @@ void pagectl_timer_unaccount(struct pagectl_file *pf)
 	atomic_dec(&pagectl_timers_armed);
 	atomic_dec(&pf->puser->timers);
 	atomic_dec(&pf->timers);
+}
+
+/**
+ * pagectl_watch_account() - count one more open watch of a file
+ * @pf: the file making it
+ *
+ * Return: 0, or -ENOSPC when the file or its user is at its cap.
+ */
+int pagectl_watch_account(struct pagectl_file *pf)
+{
+	if (atomic_inc_return(&pf->watches) > pagectl_max_watches_per_file)
+		goto err_file;
+	if (atomic_inc_return(&pf->puser->watches) > pagectl_max_watches_per_user)
+		goto err_user;
+	return 0;
+
+err_user:
+	atomic_dec(&pf->puser->watches);
+err_file:
+	atomic_dec(&pf->watches);
+	return -ENOSPC;
+}
+
+/**
+ * pagectl_watch_unaccount() - count one open watch of a file less
+ * @pf: the file that made it
+ */
+void pagectl_watch_unaccount(struct pagectl_file *pf)
+{
+	atomic_dec(&pf->puser->watches);
+	atomic_dec(&pf->watches);
 }

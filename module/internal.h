@@ -35,7 +35,7 @@ struct user_struct;
  * @pid: thread group id of the opener, for debugfs
  * @privileged: the opener had CAP_SYS_ADMIN: frame numbers are shown
  * @user: the opener's user: pins and buffers are charged to its locked_vm
- * @puser: what pagectl counts for the opener's user (armed timers)
+ * @puser: what pagectl counts for the opener's user (armed timers, watches)
  * @pins: &struct pagectl_pin_entry by handle
  * @next_handle: cursor of the cyclic handle allocator
  * @pinned_pages: pages held by all pins of this file, for max_pin_pages
@@ -285,6 +285,7 @@ extern unsigned int pagectl_max_timers_per_user;
 extern unsigned int pagectl_max_timers;
 extern unsigned long pagectl_min_timer_period_ns;
 extern unsigned int pagectl_max_watches_per_file;
+extern unsigned int pagectl_max_watches_per_user;
 extern unsigned int pagectl_max_watch_queue;
 struct pagectl_user *pagectl_user_get(void);
 void pagectl_user_put(struct pagectl_user *u);
@@ -295,6 +296,8 @@ void pagectl_unaccount_locked(struct user_struct *user, unsigned long npages);
 int pagectl_timer_check_period(u64 period_ns);
 int pagectl_timer_account(struct pagectl_file *pf);
 void pagectl_timer_unaccount(struct pagectl_file *pf);
+int pagectl_watch_account(struct pagectl_file *pf);
+void pagectl_watch_unaccount(struct pagectl_file *pf);
 
 /**
  * struct pagectl_frames - an array of pages to describe, and its target's

@@ -361,7 +361,7 @@ static void pagectl_watch_free(struct pagectl_watcher *w)
 
 	kvfree(w->entries);
 	kvfree(w);
-	atomic_dec(&pf->watches);
+	pagectl_watch_unaccount(pf);
 	pagectl_file_put(pf);
 }
 
@@ -451,11 +451,10 @@ int pagectl_watch_ioctl(struct pagectl_ucmd *ucmd)
 		goto out_mmput;
 	}
 
-	/* The cap is checked before anything is allocated. */
-	if (atomic_inc_return(&pf->watches) > pagectl_max_watches_per_file) {
-		ret = -ENOSPC;
-		goto err_count;
-	}
+	/* The caps are checked before anything is allocated. */
+	ret = pagectl_watch_account(pf);
+	if (ret)
+		goto out_mmput;
 	w = kvzalloc(struct_size(w, ring, queue_len + 1), GFP_KERNEL_ACCOUNT);
 	if (!w) {
 		ret = -ENOMEM;
@@ -518,7 +517,7 @@ err_put_file:
 	kvfree(w->entries);
 	kvfree(w);
 err_count:
-	atomic_dec(&pf->watches);
+	pagectl_watch_unaccount(pf);
 out_mmput:
 	mmput(mm);
 	return ret;

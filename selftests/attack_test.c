@@ -43,7 +43,7 @@
 #define EXEC_ARG	"--pin-after-execve"
 
 static char self_exe[4096];
-static int ready_fd = -1;	/* timers_per_user() says it holds its timers */
+static int ready_fd = -1;	/* the attacker says it holds its timers or watches */
 
 /* In a child: report a failed step on stderr and exit 1. */
 #define CHECK(cond)							\
@@ -448,6 +448,104 @@ TEST_F(attack, timers_capped_per_user_and_module_wide)
 	ASSERT_EQ(0, arm_until_refused(dev, 2));
 	ASSERT_EQ(ENOSPC, arm_until_refused(dev, 1));
 	/* The device and every buffer descriptor, so the module can go. */
+	close_range(dev, ~0U, 0);
+	ASSERT_EQ(0, reload_module(""));
+}
+
+/* A watch of one page through @dev: its descriptor, or -errno. */
+static int watch_page(int dev, const void *p)
+{
+	struct pagectl_watch w = {
+		.size = sizeof(w),
+		.start = (uintptr_t)p,
+		.end = (uintptr_t)p + PAGE_SZ,
+		.event_size = sizeof(struct pagectl_watch_event),
+	};
+
+	return ioctl(dev, PAGECTL_WATCH, &w) ? -errno : w.fd;
+}
+
+/* Make @want watches through @dev and keep them: 0, or the first errno. */
+static int watch_until_refused(int dev, const void *p, int want)
+{
+	for (int i = 0; i < want; i++) {
+		int w = watch_page(dev, p);
+
+		if (w < 0)
+			return -w;
+	}
+	return 0;
+}
+
+static void watches_per_user(void *unused)
+{
+	int a = dev_open(O_CLOEXEC), b = dev_open(O_CLOEXEC);
+	void *p = touched(PAGE_SZ);
+	pid_t pid;
+
+	CHECK(a >= 0 && b >= 0 && p);
+	/* max_watches_per_user=4, each file may have 16: two files, two each... */
+	CHECK(watch_until_refused(a, p, 2) == 0);
+	CHECK(watch_until_refused(b, p, 2) == 0);
+	/* ...and no fifth, through either file, a third, or another process. */
+	CHECK(watch_until_refused(a, p, 1) == ENOSPC);
+	CHECK(watch_until_refused(b, p, 1) == ENOSPC);
+	pid = fork();
+	CHECK(pid >= 0);
+	if (!pid) {
+		int c = dev_open(O_CLOEXEC);
+
+		CHECK(c >= 0 && watch_until_refused(c, p, 1) == ENOSPC);
+		_exit(0);
+	}
+	CHECK(wait_exit(pid) == 0);
+	/* Hold them while root makes its own. */
+	CHECK(write(ready_fd, "x", 1) == 1);
+	pause();
+}
+
+TEST_F(attack, watches_capped_per_user)
+{
+	void *p = touched(PAGE_SZ);
+	int dev, ready[2], w;
+	pid_t pid;
+	char c;
+
+	if (find_module())
+		SKIP(return, "no module file (set PAGECTL_MODULE)");
+	ASSERT_EQ(0, reload_module("max_watches_per_user=4"));
+	ASSERT_NE(NULL, p);
+	dev = open(DEVICE, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, dev);
+	w = watch_page(dev, p);
+	if (w == -ENOTTY) {
+		close(dev);
+		ASSERT_EQ(0, reload_module(""));
+		SKIP(return, "no WATCH: the kernel has no MMU notifiers");
+	}
+	ASSERT_LE(0, w);
+	close(w);
+	ASSERT_EQ(0, chown(DEVICE, 0, TEST_GID));
+	ASSERT_EQ(0, chmod(DEVICE, 0660));
+	ASSERT_EQ(0, pipe(ready));
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		ready_fd = ready[1];
+		if (become_attacker())
+			_exit(2);
+		watches_per_user(NULL);
+		_exit(0);
+	}
+	close(ready[1]);
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	/* Root is another user: four of its own, then its cap. */
+	ASSERT_EQ(0, watch_until_refused(dev, p, 4));
+	ASSERT_EQ(ENOSPC, watch_until_refused(dev, p, 1));
+	kill(pid, SIGKILL);
+	ASSERT_EQ(SIGKILL, wait_signal(pid));
+	/* The device and every watch descriptor, so the module can go. */
 	close_range(dev, ~0U, 0);
 	ASSERT_EQ(0, reload_module(""));
 }

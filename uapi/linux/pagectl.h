@@ -930,10 +930,10 @@ struct pagectl_watch_event {
  * with %PAGECTL_WATCH_ENTRIES too small for the entries or a range of more
  * than %PAGECTL_WATCH_ENTRIES_MAX_PAGES pages, @__reserved2 not 0, the @pid
  * rules of WALK), EFAULT (@start or @end above the user address space),
- * ENOSPC (max_watches_per_file watches of this file are open), ENOMEM (no
- * memory for the queue, the entries or the descriptor), EMFILE (no free
- * descriptor), ENFILE (the system's limit of open files), EPERM, ESRCH and
- * EINTR as for WALK.
+ * ENOSPC (max_watches_per_file watches of this file, or max_watches_per_user
+ * of its opener's files, are open), ENOMEM (no memory for the queue, the
+ * entries or the descriptor), EMFILE (no free descriptor), ENFILE (the
+ * system's limit of open files), EPERM, ESRCH and EINTR as for WALK.
  */
 struct pagectl_watch {
 	__u32 size;

@@ -140,7 +140,8 @@ run_tests()
 
 # The page-table tour: memtour puts pages into the states people ask about,
 # and pagectl walks each of them in that process, then sums its mappings,
-# maps which of them are huge, and checks what a pin of each page would meet.
+# maps which of them are huge, checks what a pin of each page would meet,
+# and watches its THP change.
 walk_tour()
 {
 	if [ -e /sys/block/zram0 ] && ! grep -q zram /proc/swaps; then
@@ -181,6 +182,22 @@ walk_tour()
 		rc=$?
 		[ $rc -eq 0 ] || [ $rc -eq 3 ] || failed=$((failed + 1))
 	done
+	# A live watch of the THP, with its entries: clear_refs clears its
+	# soft-dirty bit, then memtour exits, which ends the watch.
+	thp=$(awk '$1 == "thp" { print $2 }' /tmp/tour.out)
+	if [ -n "$thp" ] && pagectl info | grep -q '^features:.* watch'; then
+		echo
+		echo "# pagectl watch -e --pid $tour $thp+2M, then clear_refs and exit"
+		pagectl watch -e --pid $tour "$thp+2M" 3>&- &
+		watcher=$!
+		sleep 1
+		echo 4 > /proc/$tour/clear_refs
+		sleep 0.5
+		exec 3>&-
+		wait $tour
+		wait $watcher || failed=$((failed + 1))
+		return
+	fi
 	exec 3>&-
 	wait $tour
 }

@@ -172,6 +172,24 @@ int pagectl_account_locked(struct user_struct *user, unsigned long npages)
 	return 0;
 }
 
+/*
+ * Whether @task's credentials hold CAP_IPC_LOCK in the initial namespace.
+ * has_capability_noaudit() is not exported from 7.3 on; this reads the
+ * capability set the same way, without asking an LSM.
+ */
+static bool pagectl_task_ipc_lock(struct task_struct *task)
+{
+	const struct cred *cred;
+	bool ret;
+
+	rcu_read_lock();
+	cred = __task_cred(task);
+	ret = cred->user_ns == &init_user_ns &&
+	      cap_raised(cred->cap_effective, CAP_IPC_LOCK);
+	rcu_read_unlock();
+	return ret;
+}
+
 /**
  * pagectl_memlock_limit() - the pages a task may have charged
  * @task: current, or a task the caller holds a reference to
@@ -192,7 +210,7 @@ u64 pagectl_memlock_limit(struct task_struct *task)
 	if (task == current)
 		unlimited = ns_capable_noaudit(&init_user_ns, CAP_IPC_LOCK);
 	else
-		unlimited = has_capability_noaudit(task, CAP_IPC_LOCK);
+		unlimited = pagectl_task_ipc_lock(task);
 	return unlimited ? ~0ULL : limit >> PAGE_SHIFT;
 }
 

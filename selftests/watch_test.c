@@ -487,11 +487,13 @@ TEST_F(watch, read_rules_and_blocking_read)
 
 /* The event that must come next, and the entry at its start before and after. */
 #define EXPECT_ENTRIES(_wfd, _kind, _start, _bkind, _akind, _ev) do {	\
-	ASSERT_EQ(1, next_event(_wfd, _ev));				\
-	EXPECT_EQ(_kind, (_ev)->event);					\
-	EXPECT_EQ(uaddr(_start), (_ev)->start);				\
-	EXPECT_EQ(_bkind, (_ev)->before_kind);				\
-	EXPECT_EQ(_akind, (_ev)->after_kind);				\
+	struct pagectl_watch_event *__e = (_ev);			\
+									\
+	ASSERT_EQ(1, next_event(_wfd, __e));				\
+	EXPECT_EQ(_kind, __e->event);					\
+	EXPECT_EQ(uaddr(_start), __e->start);				\
+	EXPECT_EQ(_bkind, __e->before_kind);				\
+	EXPECT_EQ(_akind, __e->after_kind);				\
 } while (0)
 
 TEST_F(watch, entries_show_protection_and_unmap)
@@ -681,8 +683,8 @@ TEST_F(watch, bad_arguments)
 	EXPECT_EQ(-EINVAL, watch_arg(self->fd, a, a + PAGE_SZ, 0, 0, 0, 4097));
 	EXPECT_EQ(-EINVAL, watch_arg(self->fd, a, a + PAGE_SZ, 0, 0,
 				     PAGECTL_WATCH_ENTRIES, 40));
-	EXPECT_EQ(-EINVAL, watch_arg(self->fd, a, a + PAGE_SZ, 0, 0,
-				     PAGECTL_WATCH_ENTRIES, sizeof(struct pagectl_watch_event) - 1));
+	EXPECT_EQ(-EINVAL, watch_arg(self->fd, a, a + PAGE_SZ, 0, 0, PAGECTL_WATCH_ENTRIES,
+				     sizeof(struct pagectl_watch_event) - 1));
 	/* Entries for more pages than a watch keeps; without them, fine. */
 	EXPECT_EQ(-EINVAL, watch_arg(self->fd, a, a + (PAGECTL_WATCH_ENTRIES_MAX_PAGES + 1) *
 				     PAGE_SZ, 0, 0, PAGECTL_WATCH_ENTRIES,

@@ -142,7 +142,8 @@ static int pin_parse(int argc, char **argv, struct pin_opts *o)
 		return -1;
 	}
 	if (o->check && optind != argc && (o->thp || o->hugetlb || o->shmem)) {
-		fprintf(stderr, "pagectl pin: --thp, --hugetlb and --shmem are the demo buffer's\n");
+		fprintf(stderr, "pagectl pin: %s are for the demo buffer\n",
+			"--thp, --hugetlb and --shmem");
 		return -1;
 	}
 	if (o->hugetlb + o->shmem + o->thp > 1) {

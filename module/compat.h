@@ -27,6 +27,11 @@
 #include <linux/leafops.h>
 #endif
 
+/* The migrate type's bits of a pageblock's flags: their own mask from 6.16. */
+#ifndef PAGECTL_HAVE_PAGEBLOCK_MIGRATETYPE_MASK
+#define PAGEBLOCK_MIGRATETYPE_MASK	MIGRATETYPE_MASK
+#endif
+
 /* hrtimer_setup() replaced hrtimer_init() plus setting ->function (6.13). */
 #ifndef PAGECTL_HAVE_HRTIMER_SETUP
 static inline void hrtimer_setup(struct hrtimer *timer,

@@ -5,8 +5,8 @@
  * mm/gup.c and mm.h), for PIN_CHECK and for the report of a failed PIN.
  *
  * The answer is a snapshot: the page tables are read as walk.h says, and
- * nothing is faulted in, migrated or changed. A module cannot read a page's
- * migrate type, so a CMA page outside ZONE_MOVABLE is not told.
+ * nothing is faulted in, migrated or changed. A page must migrate when it is
+ * in ZONE_MOVABLE or in a CMA area's pageblock.
  *
  * Copyright (C) 2026 The pagectl authors
  */
@@ -70,6 +70,30 @@ u32 pagectl_pin_refusal(struct vm_area_struct *vma, bool write)
 	return PAGECTL_PINCHECK_NONE;
 }
 
+#if defined(CONFIG_CMA) && defined(CONFIG_SPARSEMEM)
+/*
+ * Whether @pfn's pageblock belongs to a CMA area. get_pfnblock_migratetype()
+ * is not exported, so this reads the flags as it does (mm/page_alloc.c):
+ * one word of the section's pageblock bitmap, racily, as the kernel does
+ * too. Interrupts are disabled, which holds off the section's removal.
+ */
+static bool pagectl_pfn_in_cma(unsigned long pfn)
+{
+	struct mem_section *ms = __pfn_to_section(pfn);
+	unsigned long bitidx = ((pfn & (PAGES_PER_SECTION - 1)) >> pageblock_order) *
+			       NR_PAGEBLOCK_BITS;
+	unsigned long word = READ_ONCE(ms->usage->pageblock_flags[bitidx / BITS_PER_LONG]);
+
+	return ((word >> (bitidx % BITS_PER_LONG)) & PAGEBLOCK_MIGRATETYPE_MASK) ==
+	       MIGRATE_CMA;
+}
+#else
+static bool pagectl_pfn_in_cma(unsigned long pfn)
+{
+	return false;
+}
+#endif
+
 /* References a folio has for its mappings and caches, as migration counts. */
 static int pagectl_expected_refs(struct folio *folio)
 {
@@ -89,6 +113,7 @@ static u32 pagectl_pin_folio(struct folio *folio, struct page *page,
 {
 	struct page *excl = leaf_is_folio || folio_test_hugetlb(folio) ?
 			    &folio->page : page;
+	bool movable;
 	int refs;
 
 	/* A read pin of a shared anon page unshares it first (gup_must_unshare()). */
@@ -96,7 +121,8 @@ static u32 pagectl_pin_folio(struct folio *folio, struct page *page,
 		*reason = PAGECTL_PINCHECK_COW;
 		return PAGECTL_PINCHECK_FAULT_IN;
 	}
-	if (page_zonenum(page) != ZONE_MOVABLE)
+	movable = page_zonenum(page) == ZONE_MOVABLE;
+	if (!movable && !pagectl_pfn_in_cma(page_to_pfn(page)))
 		return PAGECTL_PINCHECK_OK;
 	/*
 	 * Our own reference is one beyond the expected ones. A folio not yet
@@ -110,7 +136,7 @@ static u32 pagectl_pin_folio(struct folio *folio, struct page *page,
 		*reason = PAGECTL_PINCHECK_EXTRA_REFS;
 		return PAGECTL_PINCHECK_MIGRATE_BLOCKED;
 	}
-	*reason = PAGECTL_PINCHECK_MOVABLE;
+	*reason = movable ? PAGECTL_PINCHECK_MOVABLE : PAGECTL_PINCHECK_CMA;
 	return PAGECTL_PINCHECK_MIGRATE;
 }
 

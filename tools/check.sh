@@ -407,6 +407,15 @@ if [[ " $kernels " == *" bookworm "* ]]; then
 		--tests pin_check_test
 fi
 
+# Again with a CMA area, from which the kernel takes 1 GiB hugetlb pages:
+# only the debug kernels have CMA, one of each layout of the pageblock
+# flags the check reads. hugetlb_cma= needs a free, aligned 1 GiB in a node.
+for k in debug61 debug72; do
+	[[ " $kernels " == *" $k "* ]] || continue
+	echo "=== selftests on $k with hugetlb_cma=2G"
+	guest_run "$k-cma" "$k" --node-mem 3G --append hugetlb_cma=2G --tests pin_check_test
+done
+
 echo
 echo "=== summary"
 printf '%s\n' "${summary[@]}"

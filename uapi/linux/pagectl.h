@@ -274,7 +274,7 @@ struct pagectl_pin {
 #define PAGECTL_PINCHECK_SWAPPED	2  /* FAULT_IN: swapped out or being migrated */
 #define PAGECTL_PINCHECK_COW		3  /* FAULT_IN: read-only, or shared anon */
 #define PAGECTL_PINCHECK_MOVABLE	4  /* MIGRATE: in ZONE_MOVABLE */
-#define PAGECTL_PINCHECK_CMA		5  /* MIGRATE: in a CMA area (not told apart yet) */
+#define PAGECTL_PINCHECK_CMA		5  /* MIGRATE: in a CMA area */
 #define PAGECTL_PINCHECK_EXTRA_REFS	6  /* MIGRATE_BLOCKED: more references than mappings */
 #define PAGECTL_PINCHECK_NO_VMA		7  /* REFUSED: nothing mapped */
 #define PAGECTL_PINCHECK_IO_PFNMAP	8  /* REFUSED: VM_IO or VM_PFNMAP */
@@ -339,8 +339,8 @@ struct pagectl_pin_range {
  * from the caller's own address space (or @pid's), as the pages are at one
  * instant each. A PIN of the range needs @npages of headroom under both
  * @memlock_pages - @locked_pages and @max_pin_pages - @pinned_pages.
- * ZONE_MOVABLE pages are %PAGECTL_PINCHECK_MIGRATE; pages of a CMA area in
- * another zone cannot be told by a module and are reported %_OK.
+ * Pages in ZONE_MOVABLE or in a CMA area's pageblocks are
+ * %PAGECTL_PINCHECK_MIGRATE.
  *
  * Errors: EINVAL (@length 0, @max_records 0, @record_size out of range,
  * @pid set without %PAGECTL_PIN_CHECK_PID or 0 with it), EOVERFLOW (the
@@ -842,7 +842,7 @@ struct pagectl_huge_map {
  */
 #define PAGECTL_WATCH_UNMAP	0  /* munmap(), mremap() away */
 #define PAGECTL_WATCH_PROTECTION 1 /* mprotect(), or fork() write-protecting */
-#define PAGECTL_WATCH_CLEAR	2  /* entries cleared: MADV_DONTNEED, copy-on-write, swap-out, migration, ... */
+#define PAGECTL_WATCH_CLEAR	2  /* cleared: MADV_DONTNEED, COW, swap-out, migration, ... */
 #define PAGECTL_WATCH_SOFT_DIRTY 3 /* soft-dirty bits cleared (clear_refs) */
 #define PAGECTL_WATCH_MIGRATE	4  /* device migration (migrate_vma) */
 #define PAGECTL_WATCH_EXCLUSIVE	5  /* made exclusive to a device */

@@ -75,14 +75,16 @@ u32 pagectl_pin_refusal(struct vm_area_struct *vma, bool write)
  * Whether @pfn's pageblock belongs to a CMA area. get_pfnblock_migratetype()
  * is not exported, so this reads the flags as it does (mm/page_alloc.c):
  * one word of the section's pageblock bitmap, racily, as the kernel does
- * too. Interrupts are disabled, which holds off the section's removal.
+ * too, through a pointer as the kernel does (indexing the bitmap's
+ * zero-length array itself trips UBSAN's bounds check). Interrupts are
+ * disabled, which holds off the section's removal.
  */
 static bool pagectl_pfn_in_cma(unsigned long pfn)
 {
-	struct mem_section *ms = __pfn_to_section(pfn);
+	unsigned long *bitmap = section_to_usemap(__pfn_to_section(pfn));
 	unsigned long bitidx = ((pfn & (PAGES_PER_SECTION - 1)) >> pageblock_order) *
 			       NR_PAGEBLOCK_BITS;
-	unsigned long word = READ_ONCE(ms->usage->pageblock_flags[bitidx / BITS_PER_LONG]);
+	unsigned long word = READ_ONCE(bitmap[bitidx / BITS_PER_LONG]);
 
 	return ((word >> (bitidx % BITS_PER_LONG)) & PAGEBLOCK_MIGRATETYPE_MASK) ==
 	       MIGRATE_CMA;

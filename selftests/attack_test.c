@@ -409,31 +409,49 @@ static void timers_per_user(void *unused)
 	pause();
 }
 
-TEST_F(attack, timers_capped_per_user_and_module_wide)
+/*
+ * Give the device to the attackers' group and run @attack as an attacker in
+ * a child, which writes a byte to ready_fd once it holds what it took: its
+ * pid once it does, or -1 if a step failed (the child then has exited).
+ */
+static pid_t start_attacker(void (*attack)(void *))
 {
-	int dev, ready[2];
+	int ready[2];
 	pid_t pid;
 	char c;
 
-	if (find_module())
-		SKIP(return, "no module file (set PAGECTL_MODULE)");
-	ASSERT_EQ(0, reload_module("max_timers_per_user=4 max_timers=6"));
-	ASSERT_EQ(0, chown(DEVICE, 0, TEST_GID));
-	ASSERT_EQ(0, chmod(DEVICE, 0660));
-	ASSERT_EQ(0, pipe(ready));
-
+	if (chown(DEVICE, 0, TEST_GID) || chmod(DEVICE, 0660) || pipe(ready))
+		return -1;
 	pid = fork();
-	ASSERT_LE(0, pid);
+	if (pid < 0)
+		return -1;
 	if (!pid) {
 		ready_fd = ready[1];
 		if (become_attacker())
 			_exit(2);
-		timers_per_user(NULL);
+		attack(NULL);
 		_exit(0);
 	}
 	close(ready[1]);
 	/* Nothing to read means the attacker failed a step and exited. */
-	ASSERT_EQ(1, read(ready[0], &c, 1));
+	if (read(ready[0], &c, 1) != 1) {
+		waitpid(pid, NULL, 0);
+		pid = -1;
+	}
+	close(ready[0]);
+	return pid;
+}
+
+TEST_F(attack, timers_capped_per_user_and_module_wide)
+{
+	pid_t pid;
+	int dev;
+
+	if (find_module())
+		SKIP(return, "no module file (set PAGECTL_MODULE)");
+	ASSERT_EQ(0, reload_module("max_timers_per_user=4 max_timers=6"));
+	pid = start_attacker(timers_per_user);
+	ASSERT_LT(0, pid);
 	/* Root is another user: two more, then the module's cap of 6. */
 	dev = open(DEVICE, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, dev);
@@ -507,9 +525,8 @@ static void watches_per_user(void *unused)
 TEST_F(attack, watches_capped_per_user)
 {
 	void *p = touched(PAGE_SZ);
-	int dev, ready[2], w;
+	int dev, w;
 	pid_t pid;
-	char c;
 
 	if (find_module())
 		SKIP(return, "no module file (set PAGECTL_MODULE)");
@@ -525,21 +542,8 @@ TEST_F(attack, watches_capped_per_user)
 	}
 	ASSERT_LE(0, w);
 	close(w);
-	ASSERT_EQ(0, chown(DEVICE, 0, TEST_GID));
-	ASSERT_EQ(0, chmod(DEVICE, 0660));
-	ASSERT_EQ(0, pipe(ready));
-
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (!pid) {
-		ready_fd = ready[1];
-		if (become_attacker())
-			_exit(2);
-		watches_per_user(NULL);
-		_exit(0);
-	}
-	close(ready[1]);
-	ASSERT_EQ(1, read(ready[0], &c, 1));
+	pid = start_attacker(watches_per_user);
+	ASSERT_LT(0, pid);
 	/* Root is another user: four of its own, then its cap. */
 	ASSERT_EQ(0, watch_until_refused(dev, p, 4));
 	ASSERT_EQ(ENOSPC, watch_until_refused(dev, p, 1));

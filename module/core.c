@@ -49,6 +49,13 @@ static int pagectl_ucmd_copy_in(const struct pagectl_ioctl_op *op,
 		return -EFAULT;
 	if (ucmd->user_size < op->min_size)
 		return -EINVAL;
+	/*
+	 * No struct will ever reach a page: a larger size would only make
+	 * copy_struct_from_user() scan that much user memory for a non-zero
+	 * byte, as openat2, clone3 and bpf refuse to.
+	 */
+	if (ucmd->user_size > PAGE_SIZE)
+		return -E2BIG;
 	/* Zero-fills a short struct; -E2BIG for a non-zero tail we don't know. */
 	ret = copy_struct_from_user(ucmd->cmd, op->size, ucmd->ubuffer,
 				    ucmd->user_size);

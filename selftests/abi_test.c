@@ -25,7 +25,7 @@
 #include "kselftest_harness.h"
 
 /* Room for any command's struct plus a tail the kernel does not know. */
-#define ARG_ROOM 4096
+#define ARG_ROOM (2 * 4096)
 #define TAIL 64
 #define INIT_PAGE_SIZE 4096
 
@@ -402,6 +402,23 @@ TEST_F(abi, long_size_nonzero_tail_e2big)
 	arg = valid_arg(self, variant, variant->size + TAIL);
 	arg[variant->size + TAIL - 1] = 0x80;
 	ASSERT_EQ(-1, ioctl(self->fd, variant->cmd, arg));
+	ASSERT_EQ(E2BIG, errno);
+}
+
+TEST_F(abi, size_over_a_page_e2big)
+{
+	long page = sysconf(_SC_PAGESIZE);
+
+	ASSERT_LE(page + 1, ARG_ROOM);
+	/* A whole page, its tail zero, is still a newer caller's struct. */
+	ASSERT_EQ(0, ioctl(self->fd, variant->cmd, valid_arg(self, variant, page)));
+
+	/* One byte more is refused before the kernel reads the tail... */
+	ASSERT_EQ(-1, ioctl(self->fd, variant->cmd, valid_arg(self, variant, page + 1)));
+	ASSERT_EQ(E2BIG, errno);
+
+	/* ...so the largest size is no scan of 4 GiB, and no EFAULT either. */
+	ASSERT_EQ(-1, ioctl(self->fd, variant->cmd, valid_arg(self, variant, UINT32_MAX)));
 	ASSERT_EQ(E2BIG, errno);
 }
 

@@ -63,7 +63,8 @@
  * - %EINVAL: size is smaller than the first version of the struct, or a
  *   reserved field is not zero.
  * - %E2BIG: size is larger than the kernel's struct and the extra bytes are
- *   not all zero (the caller asks for something this kernel does not know).
+ *   not all zero (the caller asks for something this kernel does not know),
+ *   or size is larger than a page, which no struct will ever be.
  * - %EOPNOTSUPP: a flag this kernel does not know is set.
  */
 

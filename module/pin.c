@@ -212,6 +212,9 @@ int pagectl_pin_ioctl(struct pagectl_ucmd *ucmd)
 	arg->handle = id;
 	arg->start = start;
 	arg->npages = npages;
+	/* Written on failure only: a success leaves no stale input there. */
+	arg->fail_addr = 0;
+	arg->fail_reason = PAGECTL_PINCHECK_NONE;
 	ret = pagectl_ucmd_respond_id(ucmd, sizeof(*arg), &pf->pins, id, e);
 	if (ret)
 		pagectl_pin_put(e);

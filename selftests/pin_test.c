@@ -874,6 +874,44 @@ TEST_F(pin, unpin_other_file_enoent)
 	close(other);
 }
 
+TEST_F(pin, success_clears_fail_fields)
+{
+	__u8 *buf = map_anon(PAGE_SZ);
+	struct pagectl_pin p;
+
+	ASSERT_NE(NULL, buf);
+	memset(&p, 0, sizeof(p));
+	p.size = sizeof(p);
+	p.addr = uaddr(buf);
+	p.length = PAGE_SZ;
+	/* Stale values the caller left from an earlier failure. */
+	p.fail_addr = uaddr(buf);
+	p.fail_reason = PAGECTL_PINCHECK_NOT_WRITABLE;
+	ASSERT_EQ(0, call(self->fd, PAGECTL_PIN, &p));
+	ASSERT_NE(0, p.handle);
+	ASSERT_EQ(0, p.fail_addr);
+	ASSERT_EQ(PAGECTL_PINCHECK_NONE, p.fail_reason);
+	ASSERT_EQ(0, unpin(self->fd, p.handle, 0));
+}
+
+TEST_F(pin, unpin_dirty_of_read_pin_einval)
+{
+	__u8 *buf = map_anon(4 * PAGE_SZ);
+	__u64 h;
+
+	ASSERT_NE(NULL, buf);
+	memset(buf, 1, 4 * PAGE_SZ);
+	h = pin_handle(self->fd, buf, 4 * PAGE_SZ, 0);
+	ASSERT_NE(0, h);
+
+	/* A pin made for reading is not released dirty, nor released at all. */
+	ASSERT_EQ(EINVAL, unpin(self->fd, h, PAGECTL_UNPIN_DIRTY));
+	ASSERT_EQ(self->vmpin + 16, vmpin_kb(0));
+	ASSERT_EQ(0, unpin(self->fd, h, 0));
+	ASSERT_EQ(self->vmpin, vmpin_kb(0));
+	ASSERT_EQ(0, pins_outstanding());
+}
+
 TEST_F(pin, unpin_dirty_accepted)
 {
 	__u8 *buf;

@@ -218,10 +218,10 @@ struct pagectl_extent {
  * @start: out: @addr rounded down to a page boundary
  * @npages: out: pages pinned
  * @__reserved: must be 0
- * @fail_addr: out, on failure only: the first page not pinned
- * @fail_reason: out, on failure only: a %PAGECTL_PINCHECK_* reason for
- *	that page, as PIN_CHECK classifies it (%PAGECTL_PINCHECK_NONE when
- *	nothing explains the failure)
+ * @fail_addr: out: on failure, the first page not pinned; 0 on success
+ * @fail_reason: out: on failure, a %PAGECTL_PINCHECK_* reason for that
+ *	page, as PIN_CHECK classifies it (%PAGECTL_PINCHECK_NONE when nothing
+ *	explains the failure); %PAGECTL_PINCHECK_NONE on success
  * @__reserved2: must be 0
  *
  * Unlike every other command, PIN writes back to the caller when it fails:

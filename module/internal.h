@@ -231,7 +231,9 @@ struct pagectl_counter {
  * @flags: %PAGECTL_PIN_* the pin was made with
  * @dirty: mark the pages dirty on release
  * @pages: the pinned pages
- * @lock: serialises arming, disarming and mapping for the counter
+ * @lock: serialises arming, disarming and mapping for the counter, and
+ *	UNPIN's marking of the pin dead
+ * @dead: UNPIN released the handle: the counter may not be armed again
  * @vaddr: kernel mapping of @pages (vmap), made when a counter is first armed
  * @counter: the counter timer, its word inside @vaddr
  * @rcu: frees the entry after debugfs readers are done with it
@@ -245,7 +247,8 @@ struct pagectl_pin_entry {
 	u32 flags;
 	bool dirty;
 	struct page **pages;
-	struct mutex lock;	/* @counter and @vaddr */
+	struct mutex lock;	/* @counter, @vaddr and @dead */
+	bool dead;
 	void *vaddr;
 	struct pagectl_counter counter;
 	struct rcu_head rcu;

@@ -252,23 +252,38 @@ int pagectl_unpin_ioctl(struct pagectl_ucmd *ucmd)
 {
 	struct pagectl_file *pf = ucmd->file->private_data;
 	struct pagectl_unpin *arg = ucmd->cmd;
+	bool dirty = arg->flags & PAGECTL_UNPIN_DIRTY;
 	struct pagectl_pin_entry *e;
+	int ret = 0;
 
 	if (!arg->handle || arg->handle > U32_MAX)
 		return -ENOENT;
 	/* A reserved handle belongs to a PIN still in progress: not erased. */
 	xa_lock(&pf->pins);
 	e = xa_load(&pf->pins, arg->handle);
-	if (e)
+	/*
+	 * Only a pin made for writing may be released dirty: a read-only pin
+	 * of a file the caller may not write must not make the kernel write
+	 * it back, nor dirty page cache that never went through page_mkwrite.
+	 */
+	if (e && dirty && !(e->flags & PAGECTL_PIN_WRITE))
+		ret = -EINVAL;
+	else if (e)
 		__xa_erase(&pf->pins, arg->handle);
 	xa_unlock(&pf->pins);
 	if (!e)
 		return -ENOENT;
+	if (ret)
+		return ret;
 
-	if (arg->flags & PAGECTL_UNPIN_DIRTY)
+	if (dirty)
 		WRITE_ONCE(e->dirty, true);
-	/* The timer stops now, even if a describe still holds the pin. */
+	/*
+	 * The timer stops now, even if a describe still holds the pin, and a
+	 * TIMER that found the pin before it was erased cannot arm it again.
+	 */
 	mutex_lock(&e->lock);
+	e->dead = true;
 	pagectl_counter_stop(&e->counter);
 	mutex_unlock(&e->lock);
 	/* The xarray's reference: the pages go with the last user. */
@@ -392,6 +407,11 @@ int pagectl_pin_timer_ioctl(struct pagectl_ucmd *ucmd)
 	}
 
 	mutex_lock(&e->lock);
+	/* UNPIN released the handle after we found it: it is gone. */
+	if (e->dead) {
+		ret = -ENOENT;
+		goto unlock;
+	}
 	if (disarm) {
 		arg->ticks = pagectl_counter_stop(&e->counter);
 		goto unlock;

@@ -780,6 +780,314 @@ TEST_F(attack, pin_not_copied_back_is_never_published)
 	close(fd);
 }
 
+/* --- a read-only pin is never released dirty --- */
+
+/*
+ * A file the attacker may only read: an ext4 file of root's, written back,
+ * open read-only. Released dirty, the kernel would write it back on the
+ * attacker's word, and ext4 would see a page dirtied past page_mkwrite.
+ */
+static int ro_file = -1;
+
+static void unpin_dirty_read_only_file(void *unused)
+{
+	int fd = dev_open(O_CLOEXEC);
+	struct pagectl_walk w;
+	__u8 *p;
+	__u64 h;
+
+	CHECK(fd >= 0);
+	p = mmap(NULL, PAGE_SZ, PROT_READ, MAP_SHARED, ro_file, 0);
+	CHECK(p != MAP_FAILED);
+	CHECK(read_byte(p) == 0x5a);
+	h = pin_handle(fd, p, PAGE_SZ, 0);
+	CHECK(h);
+	CHECK(unpin(fd, h, PAGECTL_UNPIN_DIRTY) == EINVAL);
+	/* Refused, not released: the pin is still there, the page clean. */
+	CHECK(vmpin_kb(0) == PAGE_SZ >> 10);
+	CHECK(walk_addr(fd, p, &w) == 0);
+	CHECK(!(w.page.flags & PAGECTL_PAGE_DIRTY));
+	CHECK(unpin(fd, h, 0) == 0);
+	CHECK(vmpin_kb(0) == 0);
+	close(fd);
+}
+
+TEST_F(attack, read_only_pin_never_released_dirty)
+{
+	char why[128], path[64], page[PAGE_SZ];
+	struct pagectl_walk w;
+	int rw = ext4_tmpfile(why, sizeof(why)), dev;
+	__u8 *p;
+
+	if (rw < 0)
+		SKIP(return, "%s", why);
+	memset(page, 0x5a, sizeof(page));
+	ASSERT_EQ(PAGE_SZ, pwrite(rw, page, PAGE_SZ, 0));
+	ASSERT_EQ(0, fsync(rw));
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", rw);
+	ro_file = open(path, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, ro_file);
+	ASSERT_EQ(0, fchmod(rw, 0644));
+	close(rw);
+
+	ASSERT_EQ(0, attack(unpin_dirty_read_only_file, NULL));
+
+	/* Root sees the page cache as the attacker left it: clean. */
+	dev = open(DEVICE, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, dev);
+	p = mmap(NULL, PAGE_SZ, PROT_READ, MAP_SHARED, ro_file, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	read_byte(p);
+	ASSERT_EQ(0, walk_addr(dev, p, &w));
+	ASSERT_EQ(0, w.page.flags & PAGECTL_PAGE_DIRTY);
+	munmap(p, PAGE_SZ);
+	close(dev);
+	close(ro_file);
+	ro_file = -1;
+}
+
+/* --- what another process does to a page the attacker can read --- */
+
+/*
+ * Everything the attacker's commands report of one page: WALK, WALK_RANGE
+ * with page state, PIN_DESCRIBE of its own pin of it, PIN_CHECK and
+ * HUGE_MAP. Zeroed first, so that it compares whole.
+ */
+struct view {
+	struct pagectl_walk_page page;
+	struct pagectl_walk_rec rec;
+	struct pagectl_frame frame;
+	struct pagectl_pin_range range;
+	struct pagectl_huge_slot slot;
+};
+
+static int view_of(int fd, const __u8 *p, __u64 handle, struct view *v)
+{
+	struct pagectl_pin_describe d = describe_arg(handle, 0, 0, &v->frame, 1);
+	struct pagectl_pin_check pc = {
+		.size = sizeof(pc), .addr = uaddr(p), .length = PAGE_SZ,
+		.records = uaddr(&v->range), .record_size = sizeof(v->range),
+		.max_records = 1,
+	};
+	struct pagectl_huge_map hm = {
+		.size = sizeof(hm), .start = uaddr(p), .end = uaddr(p) + PAGE_SZ,
+		.records = uaddr(&v->slot), .record_size = sizeof(v->slot),
+		.max_records = 1,
+	};
+	struct pagectl_walk_range wr;
+	struct pagectl_walk w;
+
+	memset(v, 0, sizeof(*v));
+	if (walk_addr(fd, p, &w) ||
+	    walk_range(fd, uaddr(p), uaddr(p) + PAGE_SZ, PAGECTL_WALK_PAGE_STATE,
+		       &v->rec, 1, &wr) || wr.nr_records != 1 ||
+	    describe(fd, &d) || d.nr_records != 1 ||
+	    call(fd, PAGECTL_PIN_CHECK, &pc) || pc.nr_records != 1 ||
+	    call(fd, PAGECTL_HUGE_MAP, &hm) || hm.nr_records != 1)
+		return -1;
+	v->page = w.page;
+	return 0;
+}
+
+/* The first page of libc's file, which every dynamically linked program maps. */
+static const char *libc_path(void)
+{
+	static Dl_info info;
+
+	return dladdr((void *)&printf, &info) ? info.dli_fname : NULL;
+}
+
+/* The attacker: maps and pins libc's first page, then a view per byte of @go. */
+static void watch_libc_page(int go, int out)
+{
+	int fd = dev_open(O_CLOEXEC), file = open(libc_path(), O_RDONLY | O_CLOEXEC);
+	struct view v;
+	__u8 *p;
+	__u64 h;
+	char c;
+
+	CHECK(fd >= 0 && file >= 0);
+	p = mmap(NULL, PAGE_SZ, PROT_READ, MAP_SHARED, file, 0);
+	CHECK(p != MAP_FAILED);
+	read_byte(p);
+	h = pin_handle(fd, p, PAGE_SZ, 0);
+	CHECK(h);
+	while (read(go, &c, 1) == 1) {
+		CHECK(view_of(fd, p, h, &v) == 0);
+		CHECK(write(out, &v, sizeof(v)) == sizeof(v));
+	}
+}
+
+/* The other process: maps, mlocks, munlocks and unmaps the page, a step per byte. */
+static void use_libc_page(int go, int done)
+{
+	int file = open(libc_path(), O_RDONLY | O_CLOEXEC);
+	__u8 *p = NULL;
+	char step;
+
+	CHECK(file >= 0);
+	while (read(go, &step, 1) == 1) {
+		switch (step) {
+		case 'm':
+			p = mmap(NULL, PAGE_SZ, PROT_READ, MAP_SHARED, file, 0);
+			CHECK(p != MAP_FAILED);
+			read_byte(p);
+			break;
+		case 'l':
+			CHECK(mlock(p, PAGE_SZ) == 0);
+			break;
+		case 'u':
+			CHECK(munlock(p, PAGE_SZ) == 0);
+			break;
+		case 'x':
+			CHECK(munmap(p, PAGE_SZ) == 0);
+			break;
+		}
+		CHECK(write(done, &step, 1) == 1);
+	}
+}
+
+/* Fork @fn(go, out) as root, or as the attacker; the pipes' parent ends. */
+static pid_t start_side(void (*fn)(int, int), bool attacker, int *go, int *out)
+{
+	int in[2], back[2];
+	pid_t pid;
+
+	if (pipe(in) || pipe(back))
+		return -1;
+	pid = fork();
+	if (!pid) {
+		close(in[1]);
+		close(back[0]);
+		if (attacker && become_attacker())
+			_exit(2);
+		fn(in[0], back[1]);
+		_exit(0);
+	}
+	close(in[0]);
+	close(back[1]);
+	*go = in[1];
+	*out = back[0];
+	return pid;
+}
+
+/*
+ * For every command that reports page state: the attacker's view of a libc
+ * page is the same whatever another process does with that page: maps it,
+ * mlocks it (the unevictable list), munlocks and unmaps it.
+ */
+TEST_F(attack, another_process_page_use_not_seen)
+{
+	int vgo, vdone, ago, aout;
+	struct view first, now;
+	pid_t victim, spy;
+	const char *steps = "mlux";
+
+	ASSERT_NE(NULL, libc_path());
+	victim = start_side(use_libc_page, false, &vgo, &vdone);
+	ASSERT_LT(0, victim);
+	spy = start_side(watch_libc_page, true, &ago, &aout);
+	ASSERT_LT(0, spy);
+
+	ASSERT_EQ(1, write(ago, "v", 1));
+	ASSERT_EQ(sizeof(first), read(aout, &first, sizeof(first)));
+	/* The attacker maps the page too: nothing of its use is for it to see. */
+	ASSERT_EQ(0, first.page.refcount);
+	ASSERT_EQ(0, first.page.mapcount);
+	ASSERT_EQ(0, first.frame.refcount);
+	for (const char *step = steps; *step; step++) {
+		char c;
+
+		ASSERT_EQ(1, write(vgo, step, 1));
+		ASSERT_EQ(1, read(vdone, &c, 1));
+		ASSERT_EQ(1, write(ago, "v", 1));
+		ASSERT_EQ(sizeof(now), read(aout, &now, sizeof(now)));
+		EXPECT_EQ(first.page.flags, now.page.flags) TH_LOG("step %c", *step);
+		EXPECT_EQ(first.rec.page_flags, now.rec.page_flags) TH_LOG("step %c", *step);
+		EXPECT_EQ(first.frame.flags, now.frame.flags) TH_LOG("step %c", *step);
+		EXPECT_EQ(first.frame.refcount, now.frame.refcount) TH_LOG("step %c", *step);
+		EXPECT_EQ(first.frame.pincount, now.frame.pincount) TH_LOG("step %c", *step);
+		ASSERT_EQ(0, memcmp(&first, &now, sizeof(now))) TH_LOG("step %c", *step);
+	}
+	close(vgo);
+	close(ago);
+	ASSERT_EQ(0, wait_exit(victim));
+	ASSERT_EQ(0, wait_exit(spy));
+	close(vdone);
+	close(aout);
+}
+
+/* --- a pin's timer raced against its UNPIN --- */
+
+struct unpin_race {
+	int fd;
+	atomic_ullong handle;	/* the pin to arm, 0 between rounds */
+	atomic_int stop;
+	atomic_ulong armed;
+	atomic_int bad;		/* an errno other than ENOENT */
+};
+
+static void *arm_what_is_pinned(void *arg)
+{
+	struct unpin_race *r = arg;
+	__u64 ticks;
+
+	while (!r->stop) {
+		__u64 h = r->handle;
+
+		int ret;
+
+		if (!h)
+			continue;
+		ret = timer(r->fd, h, 0, 0, SLOW_NS, &ticks);
+		if (!ret)
+			r->armed++;
+		else if (ret != ENOENT)
+			r->bad = ret;
+	}
+	return NULL;
+}
+
+/*
+ * TIMERs from two threads on each new pin while the pinning thread unpins
+ * it: each TIMER arms the pin before its UNPIN, or finds it gone (ENOENT),
+ * and once all have returned nothing is pinned nor armed.
+ */
+TEST_F(attack, timer_raced_against_unpin_leaves_nothing)
+{
+	struct unpin_race r = { 0 };
+	unsigned long rounds = 0;
+	pthread_t thr[2];
+	void *mem = touched(PAGE_SZ);
+	double end;
+	int i;
+
+	r.fd = open(DEVICE, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, r.fd);
+	ASSERT_NE(NULL, mem);
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, pthread_create(&thr[i], NULL, arm_what_is_pinned, &r));
+	end = now_us() + 2e6;
+	while (now_us() < end) {
+		__u64 h = pin_handle(r.fd, mem, PAGE_SZ, PAGECTL_PIN_WRITE);
+
+		ASSERT_NE(0, h);
+		r.handle = h;
+		ASSERT_EQ(0, unpin(r.fd, h, 0));
+		r.handle = 0;
+		rounds++;
+	}
+	r.stop = 1;
+	for (i = 0; i < 2; i++)
+		pthread_join(thr[i], NULL);
+	TH_LOG("%lu pins, %lu timers armed before their UNPIN", rounds, r.armed);
+	ASSERT_EQ(0, r.bad);
+	/* Every timer went with its pin: the file holds nothing. */
+	ASSERT_EQ(0, vmpin_kb(0));
+	ASSERT_EQ(0, proc_field("/proc/pagectl", "timers"));
+	close(r.fd);
+}
+
 int main(int argc, char **argv)
 {
 	ssize_t n = readlink("/proc/self/exe", self_exe, sizeof(self_exe) - 1);

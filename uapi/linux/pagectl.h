@@ -377,7 +377,10 @@ struct pagectl_pin_check {
 /** PAGECTL_PIN_CHECK - what a PIN would meet: &struct pagectl_pin_check */
 #define PAGECTL_PIN_CHECK	_IO(PAGECTL_TYPE, PAGECTL_CMD_PIN_CHECK)
 
-/** PAGECTL_UNPIN_DIRTY - mark the pages dirty as they are released */
+/**
+ * PAGECTL_UNPIN_DIRTY - mark the pages dirty as they are released; only for a
+ * pin made with %PAGECTL_PIN_WRITE
+ */
 #define PAGECTL_UNPIN_DIRTY		0x1U
 
 /**
@@ -387,7 +390,10 @@ struct pagectl_pin_check {
  * @handle: the pin
  * @__reserved: must be 0
  *
- * Errors: ENOENT (no pin with this handle in this file).
+ * Errors: ENOENT (no pin with this handle in this file), EINVAL
+ * (%PAGECTL_UNPIN_DIRTY on a pin made without %PAGECTL_PIN_WRITE: the pin
+ * stays, as the kernel may only be told that memory was written through a
+ * pin that was allowed to write it).
  */
 struct pagectl_unpin {
 	__u32 size;
@@ -985,10 +991,10 @@ struct pagectl_watch {
  * it; an armed buffer timer keeps its buffer alive. Arming a target that has
  * a timer replaces its offset and period.
  *
- * Errors: ENOENT (unknown handle), EBADF (%PAGECTL_TIMER_BUF: @target is not
- * an open descriptor), EINVAL (%PAGECTL_TIMER_BUF: the descriptor is not a
- * pagectl buffer; @offset misaligned or beyond the pin or buffer, @period_ns
- * too short or above 2^63 - 1, DISARM with @offset or @period_ns set),
+ * Errors: ENOENT (unknown handle, or one UNPIN released while the call
+ * ran), EBADF (%PAGECTL_TIMER_BUF: @target is not an open descriptor),
+ * EINVAL (%PAGECTL_TIMER_BUF: the descriptor is not a pagectl buffer;
+ * @offset misaligned or beyond the pin or buffer, @period_ns too short or above 2^63 - 1, DISARM with @offset or @period_ns set),
  * EACCES (pin not made for writing; %PAGECTL_TIMER_BUF: the descriptor is
  * not open for writing and this file did not create the buffer), ENOSPC
  * (%PAGECTL_TIMER_MAX_PER_FILE armed on this file, or the module's

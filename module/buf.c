@@ -264,8 +264,14 @@ static unsigned long pagectl_buf_run_end(const struct pagectl_frames *fr,
 	return i + 1;
 }
 
+/*
+ * A buffer page's reference count grows with every mapping of the buffer,
+ * in whichever process holds a descriptor of it: shown to a caller without
+ * CAP_SYS_ADMIN only for a page mapped once, as WALK shows counts.
+ */
 static void pagectl_buf_fill_frame(const struct pagectl_frames *fr,
-				   unsigned long i, struct pagectl_frame *f)
+				   unsigned long i, bool privileged,
+				   struct pagectl_frame *f)
 {
 	const struct pagectl_buf *b = fr->owner;
 	struct page *page = b->pages[i];
@@ -275,7 +281,8 @@ static void pagectl_buf_fill_frame(const struct pagectl_frames *fr,
 	f->size_shift = b->flags & PAGECTL_BUF_HUGE ? PMD_SHIFT : PAGE_SHIFT;
 	f->zone = pagectl_zone(page);
 	f->flags = PAGECTL_PAGE_VALID | PAGECTL_PAGE_BUF;
-	f->refcount = page_ref_count(page);
+	if (privileged || pagectl_folio_mapcount(page_folio(page)) == 1)
+		f->refcount = page_ref_count(page);
 }
 
 /* PAGECTL_BUF_INFO: the buffer's size, node and frames or extents. */

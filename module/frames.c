@@ -95,7 +95,7 @@ int pagectl_frames_describe(const struct pagectl_frames *fr,
 		} else {
 			struct pagectl_frame f = { 0 };
 
-			fr->fill(fr, i, &f);
+			fr->fill(fr, i, d->privileged, &f);
 			if (!d->privileged)
 				f.pfn = 0;
 			ret = pagectl_put_record(rec, &f, len, d->record_size);

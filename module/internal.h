@@ -21,6 +21,7 @@
 
 #include "compat.h"
 
+struct folio;
 struct mm_struct;
 struct page;
 struct pagectl_user;
@@ -308,8 +309,10 @@ void pagectl_watch_unaccount(struct pagectl_file *pf);
  * @pages: the pages
  * @npages: pages in @pages
  * @owner: the target (a pin, a buffer), for @fill and @run_end
- * @fill: fill the frame record of page @i; its pfn is cleared for a caller
- *	without frame numbers
+ * @fill: fill the frame record of page @i, for a caller with frame
+ *	numbers (@privileged) or without: then with no counts or sharing state
+ *	of a page other processes may hold; its pfn is cleared for the latter
+ *	anyway
  * @run_end: the end of the run from page @i that a caller without frame
  *	numbers may see as one extent: what the target's kind already tells
  */
@@ -318,7 +321,7 @@ struct pagectl_frames {
 	unsigned long npages;
 	const void *owner;
 	void (*fill)(const struct pagectl_frames *fr, unsigned long i,
-		     struct pagectl_frame *f);
+		     bool privileged, struct pagectl_frame *f);
 	unsigned long (*run_end)(const struct pagectl_frames *fr, unsigned long i);
 };
 
@@ -371,9 +374,22 @@ int pagectl_counter_arm(struct pagectl_counter *c, struct pagectl_file *pf,
 			atomic64_t *word, u64 period_ns, u64 *ticks);
 u64 pagectl_counter_stop(struct pagectl_counter *c);
 
+/*
+ * What a page's state says about other processes' use of it: shown to a
+ * caller without CAP_SYS_ADMIN only for a page no other process can hold
+ * (mapped once, as /proc/kpagecount and /proc/kpageflags are root's). An
+ * mlocked folio sits on the unevictable list, so UNEVICTABLE tells what
+ * MLOCKED would.
+ */
+#define PAGECTL_PAGE_SHARING_FLAGS \
+	(PAGECTL_PAGE_KSM | PAGECTL_PAGE_ANON_EXCLUSIVE | \
+	 PAGECTL_PAGE_MAYBE_DMA_PINNED | PAGECTL_PAGE_UNEVICTABLE | \
+	 PAGECTL_PAGE_MLOCKED)
+
 /* page.c */
 u32 pagectl_zone(struct page *page);
 u32 pagectl_page_flags(struct page *page, bool pmd_mapped);
+bool pagectl_folio_pmd_mapped(struct folio *folio);
 
 /* pin.c */
 void pagectl_pins_init(struct pagectl_file *pf);

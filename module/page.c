@@ -129,11 +129,6 @@ struct folio *pagectl_leaf_folio(struct vm_area_struct *vma,
 	return folio;
 }
 
-/* What a page's state says about other processes' use of it. */
-#define PAGECTL_PAGE_SHARING_FLAGS \
-	(PAGECTL_PAGE_KSM | PAGECTL_PAGE_ANON_EXCLUSIVE | \
-	 PAGECTL_PAGE_MAYBE_DMA_PINNED | PAGECTL_PAGE_MLOCKED)
-
 /*
  * Fill the page state of a referenced page; @folio is put by the caller.
  * @pmd_leaf says a PMD maps the whole folio (pagectl_page_flags() then
@@ -167,6 +162,22 @@ void pagectl_fill_page(struct pagectl_walk_page *wp,
 		wp->mapcount = 0;
 		wp->pincount = 0;
 	}
+}
+
+/**
+ * pagectl_folio_pmd_mapped() - does a PMD map the whole of a THP?
+ * @folio: a folio the caller holds a reference or a pin on
+ *
+ * A THP mapped by a PMD keeps its anon-exclusive bit on its head page, as
+ * a hugetlb folio always does (pagectl_page_flags()); for a caller that
+ * holds the page without knowing the entry that maps it, as a pin does.
+ *
+ * Return: true if some PMD maps the folio.
+ */
+bool pagectl_folio_pmd_mapped(struct folio *folio)
+{
+	return folio_test_large(folio) && !folio_test_hugetlb(folio) &&
+	       folio_entire_mapcount(folio) > 0;
 }
 
 void pagectl_fill_zero_page(struct pagectl_walk_page *wp,

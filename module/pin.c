@@ -308,8 +308,16 @@ void pagectl_pins_release(struct pagectl_file *pf)
 	xa_destroy(&pf->pins);
 }
 
+/*
+ * A pinned page's state, as WALK reports the same page. Its counts and
+ * sharing state are the caller's to see only while no other process can
+ * hold the page: an anonymous page mapped at most once. GUP unshares an
+ * anonymous page it pins and fork() copies a pinned one, so such a page is
+ * the pinning process's alone; page cache is not, whoever maps it now.
+ */
 static void pagectl_pin_fill_frame(const struct pagectl_frames *fr,
-				   unsigned long i, struct pagectl_frame *f)
+				   unsigned long i, bool privileged,
+				   struct pagectl_frame *f)
 {
 	struct page *page = fr->pages[i];
 	struct folio *folio = page_folio(page);
@@ -318,7 +326,12 @@ static void pagectl_pin_fill_frame(const struct pagectl_frames *fr,
 	f->nid = page_to_nid(page);
 	f->size_shift = PAGE_SHIFT + folio_order(folio);
 	f->zone = pagectl_zone(page);
-	f->flags = pagectl_page_flags(page, false);
+	f->flags = pagectl_page_flags(page, pagectl_folio_pmd_mapped(folio));
+	if (!privileged && (!folio_test_anon(folio) || folio_test_ksm(folio) ||
+			    pagectl_folio_mapcount(folio) > 1)) {
+		f->flags &= ~PAGECTL_PAGE_SHARING_FLAGS;
+		return;
+	}
 	f->refcount = folio_ref_count(folio);
 	f->pincount = folio_test_large(folio) ? atomic_read(&folio->_pincount) : 0;
 }

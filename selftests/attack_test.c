@@ -14,6 +14,7 @@
  * Copyright (C) 2026 The pagectl authors
  */
 #define _GNU_SOURCE
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>

@@ -46,6 +46,7 @@
 
 #include "kselftest_harness.h"
 #include "pin_util.h"
+#include "walk_util.h"
 #include "pin_fixture.h"
 
 /*
@@ -261,6 +262,43 @@ TEST_F(mem, pin_describe_frames)
 	/* UNPIN gives the charge back. */
 	ASSERT_EQ(0, unpin(self->fd, p.handle, 0));
 	ASSERT_EQ(self->vmpin, vmpin_kb(0));
+	free(f);
+}
+
+/* PIN_DESCRIBE tells of each pinned page what WALK tells of it. */
+TEST_F(mem, describe_flags_match_walk)
+{
+	const __u32 same = PAGECTL_PAGE_ANON | PAGECTL_PAGE_FILE | PAGECTL_PAGE_SHMEM |
+			   PAGECTL_PAGE_THP | PAGECTL_PAGE_HUGETLB |
+			   PAGECTL_PAGE_ANON_EXCLUSIVE | PAGECTL_PAGE_MAYBE_DMA_PINNED;
+	size_t npages = variant->len / PAGE_SZ, i;
+	struct pagectl_pin_describe d;
+	struct pagectl_frame *f;
+	struct pagectl_walk w;
+	struct pagectl_pin p;
+
+	ASSERT_EQ(self->expect, pin(self->fd, uaddr(self->buf), variant->len,
+				    variant->pin_flags, &p));
+	if (self->expect)
+		return;
+	f = calloc(npages, sizeof(*f));
+	ASSERT_NE(NULL, f);
+	d = describe_arg(p.handle, 0, 0, f, npages);
+	ASSERT_EQ(0, describe(self->fd, &d));
+	ASSERT_EQ(npages, d.nr_records);
+
+	/*
+	 * A PMD-mapped THP and a hugetlb page keep their anon-exclusive bit on
+	 * the head page: every page of them is as exclusive as the head.
+	 */
+	for (i = 0; i < npages; i++) {
+		ASSERT_EQ(0, walk_addr(self->fd, self->buf + i * PAGE_SZ, &w));
+		ASSERT_EQ(w.page.flags & same, f[i].flags & same) {
+			TH_LOG("page %zu: walk %#llx, describe %#x", i,
+			       (unsigned long long)w.page.flags, f[i].flags);
+		}
+	}
+	ASSERT_EQ(0, unpin(self->fd, p.handle, 0));
 	free(f);
 }
 

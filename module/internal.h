@@ -411,7 +411,7 @@ int pagectl_pin_check_ioctl(struct pagectl_ucmd *ucmd);
 
 /* pinnable.c */
 u32 pagectl_pin_fail_reason(struct mm_struct *mm, unsigned long addr,
-			    bool write);
+			    bool write, bool privileged);
 
 /* watch.c */
 int pagectl_watch_ioctl(struct pagectl_ucmd *ucmd);

@@ -227,7 +227,8 @@ err_report:
 	kfree(e);
 	pagectl_uncharge(pf, npages);
 	start += pinned << PAGE_SHIFT;
-	reason = pagectl_pin_fail_reason(pf->mm, start, gup_flags & FOLL_WRITE);
+	reason = pagectl_pin_fail_reason(pf->mm, start, gup_flags & FOLL_WRITE,
+					 pf->privileged);
 	return pagectl_pin_fail(ucmd, ret, start, reason);
 err_unpin:
 	unpin_user_pages(e->pages, pinned);

@@ -65,7 +65,7 @@ static bool pagectl_pc_add(struct pagectl_pc_batch *b, unsigned long start,
  * until the records are full or PAGECTL_PIN_CHECK_PAGES pages were read.
  */
 static int pagectl_pc_batch(struct mm_struct *mm, unsigned long *addr,
-			    unsigned long end, bool write,
+			    unsigned long end, bool write, bool privileged,
 			    struct pagectl_pc_batch *b)
 {
 	unsigned int pages = 0;
@@ -101,7 +101,8 @@ static int pagectl_pc_batch(struct mm_struct *mm, unsigned long *addr,
 			break;
 		}
 		local_irq_save(flags);
-		verdict = pagectl_pin_classify(mm, vma, *addr, write, &reason, &next);
+		verdict = pagectl_pin_classify(mm, vma, *addr, write, privileged,
+					       &reason, &next);
 		local_irq_restore(flags);
 		next = min(next, stop);
 		if (!pagectl_pc_add(b, *addr, next, verdict, reason))
@@ -214,7 +215,8 @@ int pagectl_pin_check_ioctl(struct pagectl_ucmd *ucmd)
 	while (addr < end) {
 		b.cap = min_t(u32, pc->max_records - pc->nr_records,
 			      PAGECTL_PIN_CHECK_BATCH);
-		ret = pagectl_pc_batch(mm, &addr, end, pc->flags & PAGECTL_PIN_WRITE, &b);
+		ret = pagectl_pc_batch(mm, &addr, end, pc->flags & PAGECTL_PIN_WRITE,
+				       pf->privileged, &b);
 		if (ret)
 			break;
 		/* Full, or more to read: all but a last record that may grow. */

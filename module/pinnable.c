@@ -109,9 +109,16 @@ static int pagectl_expected_refs(struct folio *folio)
 	return refs;
 }
 
-/* A referenced folio mapped where the pin would take it. */
+/*
+ * A referenced folio mapped where the pin would take it. Whether something
+ * else holds a folio other processes map too (a pipe, O_DIRECT, io_uring,
+ * another pin) is not for a caller without CAP_SYS_ADMIN to learn: such a
+ * caller is told what the folio's zone or pageblock asks of a pin, as if
+ * nothing held it.
+ */
 static u32 pagectl_pin_folio(struct folio *folio, struct page *page,
-			     bool write, bool leaf_is_folio, u32 *reason)
+			     bool write, bool leaf_is_folio, bool privileged,
+			     u32 *reason)
 {
 	struct page *excl = leaf_is_folio || folio_test_hugetlb(folio) ?
 			    &folio->page : page;
@@ -126,6 +133,8 @@ static u32 pagectl_pin_folio(struct folio *folio, struct page *page,
 	movable = page_zonenum(page) == ZONE_MOVABLE;
 	if (!movable && !pagectl_pfn_in_cma(page_to_pfn(page)))
 		return PAGECTL_PINCHECK_OK;
+	if (!privileged && pagectl_folio_mapcount(folio) > 1)
+		goto migrate;
 	/*
 	 * Our own reference is one beyond the expected ones. A folio not yet
 	 * on the LRU may be held by a CPU's batch of folios to add to it,
@@ -138,6 +147,7 @@ static u32 pagectl_pin_folio(struct folio *folio, struct page *page,
 		*reason = PAGECTL_PINCHECK_EXTRA_REFS;
 		return PAGECTL_PINCHECK_MIGRATE_BLOCKED;
 	}
+migrate:
 	*reason = movable ? PAGECTL_PINCHECK_MOVABLE : PAGECTL_PINCHECK_CMA;
 	return PAGECTL_PINCHECK_MIGRATE;
 }
@@ -148,6 +158,8 @@ static u32 pagectl_pin_folio(struct folio *folio, struct page *page,
  * @vma: the VMA of @addr, which pagectl_pin_refusal() does not refuse
  * @addr: the page, page aligned
  * @write: a writable pin
+ * @privileged: the caller may learn whether others hold a page it shares
+ *	(CAP_SYS_ADMIN at open, as for frames)
  * @reason: out: the %PAGECTL_PINCHECK_* reason of the verdict
  * @next: out: the end of the page-table entry that answered: beyond @addr's
  *	page for a huge leaf or an empty upper-level entry
@@ -157,8 +169,8 @@ static u32 pagectl_pin_folio(struct folio *folio, struct page *page,
  * Return: the %PAGECTL_PINCHECK_* verdict.
  */
 u32 pagectl_pin_classify(struct mm_struct *mm, struct vm_area_struct *vma,
-			 unsigned long addr, bool write, u32 *reason,
-			 unsigned long *next)
+			 unsigned long addr, bool write, bool privileged,
+			 u32 *reason, unsigned long *next)
 {
 	pte_t *ptep = NULL, pte = __pte(0);
 	struct pagectl_path p;
@@ -213,7 +225,8 @@ u32 pagectl_pin_classify(struct mm_struct *mm, struct vm_area_struct *vma,
 		goto swapped;
 	}
 	verdict = pagectl_pin_folio(folio, page, write,
-				    p.level != PAGECTL_LEVEL_PTE, reason);
+				    p.level != PAGECTL_LEVEL_PTE, privileged,
+				    reason);
 	folio_put(folio);
 	return verdict;
 
@@ -230,11 +243,12 @@ swapped:
  * @mm: the caller's address space, its mmap lock not held
  * @addr: the page
  * @write: a writable pin
+ * @privileged: as for pagectl_pin_classify()
  *
  * Return: the %PAGECTL_PINCHECK_* reason PIN_CHECK gives the page now.
  */
 u32 pagectl_pin_fail_reason(struct mm_struct *mm, unsigned long addr,
-			    bool write)
+			    bool write, bool privileged)
 {
 	struct vm_area_struct *vma;
 	unsigned long flags, next;
@@ -251,7 +265,8 @@ u32 pagectl_pin_fail_reason(struct mm_struct *mm, unsigned long addr,
 	if (reason || !pagectl_tables_stable(mm, vma))
 		goto out;
 	local_irq_save(flags);
-	pagectl_pin_classify(mm, vma, addr & PAGE_MASK, write, &reason, &next);
+	pagectl_pin_classify(mm, vma, addr & PAGE_MASK, write, privileged,
+			     &reason, &next);
 	local_irq_restore(flags);
 out:
 	mmap_read_unlock(mm);

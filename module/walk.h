@@ -109,7 +109,7 @@ void pagectl_fill_zero_page(struct pagectl_walk_page *wp, unsigned long pfn);
 /* pinnable.c */
 u32 pagectl_pin_refusal(struct vm_area_struct *vma, bool write);
 u32 pagectl_pin_classify(struct mm_struct *mm, struct vm_area_struct *vma,
-			 unsigned long addr, bool write, u32 *reason,
-			 unsigned long *next);
+			 unsigned long addr, bool write, bool privileged,
+			 u32 *reason, unsigned long *next);
 
 #endif /* _PAGECTL_WALK_H */

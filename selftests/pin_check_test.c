@@ -33,6 +33,7 @@
 
 #define MAX_RECS	64
 #define CAP_IPC_LOCK_NR	14
+#define CAP_SYS_ADMIN_NR	21
 
 struct check {
 	struct pagectl_pin_check arg;
@@ -453,7 +454,11 @@ TEST_F(pc, movable)
 	ASSERT_NE(0, pin_handle(self->fd, buf, len, 0));
 	ASSERT_EQ(0, check(self->fd, buf, len, 0, &c));
 	for (i = 0; i < c.arg.nr_records; i++)
-		ASSERT_EQ(PAGECTL_PINCHECK_OK, c.r[i].verdict);
+		ASSERT_EQ(PAGECTL_PINCHECK_OK, c.r[i].verdict) {
+			TH_LOG("record %u of %u: %#llx-%#llx, reason %u", i, c.arg.nr_records,
+			       (unsigned long long)c.r[i].start,
+			       (unsigned long long)c.r[i].end, c.r[i].reason);
+		}
 	munmap(buf, len);
 }
 
@@ -750,6 +755,76 @@ TEST_F(pc, migration_blocked)
 	ASSERT_EQ(0, check(self->fd, page, PAGE_SZ, 0, &c));
 	ASSERT_EQ(PAGECTL_PINCHECK_OK, c.r[0].verdict);
 	munmap(buf, len);
+}
+
+/*
+ * A page another process maps too, held by a pipe: root learns that the
+ * reference blocks a migration; a caller without CAP_SYS_ADMIN, who maps
+ * the page as well, is told only what its zone asks of a pin, as if
+ * nothing held it, for whether someone else holds a shared page is not its
+ * to know.
+ */
+TEST_F(pc, shared_page_held_elsewhere)
+{
+	size_t len = 64 << 20;
+	__u8 *buf, *page = NULL;
+	int file, pfd[2], go[2];
+	struct iovec iov;
+	struct check c;
+	unsigned int i;
+	__u32 reason = 0;
+	pid_t pid;
+	char why[128];
+
+	if (!have_movable() && !have_cma())
+		SKIP(return, "no ZONE_MOVABLE nor CMA (boot with movablecore= or hugetlb_cma=)");
+	buf = map_memfd(len, &file, why, sizeof(why));
+	if (!buf)
+		SKIP(return, "%s", why);
+	memset(buf, 1, len);
+	ASSERT_EQ(0, check(self->fd, buf, len, 0, &c));
+	for (i = 0; i < c.arg.nr_records && !page; i++)
+		if (c.r[i].verdict == PAGECTL_PINCHECK_MIGRATE) {
+			page = (__u8 *)(uintptr_t)c.r[i].start;
+			reason = c.r[i].reason;
+		}
+	if (!page)
+		SKIP(munmap(buf, len); close(file); return, "no page of the range must migrate");
+
+	ASSERT_EQ(0, pipe(go));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct check mine;
+		char byte;
+		int fd;
+
+		/* The child maps the page too, then waits for the pipe's reference. */
+		read_byte(page);
+		close(go[1]);
+		if (read(go[0], &byte, 1) != 1 || drop_effective_cap(CAP_SYS_ADMIN_NR))
+			_exit(2);
+		fd = open(DEVICE, O_RDWR | O_CLOEXEC);
+		if (fd < 0 || check(fd, page, PAGE_SZ, 0, &mine) || mine.arg.nr_records != 1)
+			_exit(3);
+		_exit(mine.r[0].verdict == PAGECTL_PINCHECK_MIGRATE &&
+		      mine.r[0].reason == reason ? 0 : 4);
+	}
+	close(go[0]);
+	ASSERT_EQ(0, pipe(pfd));
+	iov = (struct iovec){ page, PAGE_SZ };
+	ASSERT_EQ(PAGE_SZ, vmsplice(pfd[1], &iov, 1, 0));
+	/* Root sees the reference; the child has mapped the page by now or soon. */
+	ASSERT_EQ(0, check(self->fd, page, PAGE_SZ, 0, &c));
+	ASSERT_ONE(&c, page, PAGE_SZ, PAGECTL_PINCHECK_MIGRATE_BLOCKED,
+		   PAGECTL_PINCHECK_EXTRA_REFS);
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	ASSERT_EQ(0, wait_exit(pid));
+	close(go[1]);
+	close(pfd[0]);
+	close(pfd[1]);
+	munmap(buf, len);
+	close(file);
 }
 
 TEST_F(pc, bad_arguments)

@@ -227,7 +227,7 @@ int pagectl_huge_map_ioctl(struct pagectl_ucmd *ucmd)
 	}
 
 	recs = kmalloc_array(min_t(u32, hm->max_records, PAGECTL_HUGE_BATCH),
-			     sizeof(*recs), GFP_KERNEL);
+			     sizeof(*recs), GFP_KERNEL_ACCOUNT);
 	if (!recs) {
 		ret = -ENOMEM;
 		goto out_mmput;

@@ -206,7 +206,7 @@ int pagectl_pin_check_ioctl(struct pagectl_ucmd *ucmd)
 	if (IS_ERR(mm))
 		return PTR_ERR(mm);
 	b.recs = kmalloc_array(min_t(u32, pc->max_records, PAGECTL_PIN_CHECK_BATCH),
-			       sizeof(*b.recs), GFP_KERNEL);
+			       sizeof(*b.recs), GFP_KERNEL_ACCOUNT);
 	if (!b.recs) {
 		ret = -ENOMEM;
 		goto out_mmput;

@@ -251,7 +251,7 @@ int pagectl_walk_range_ioctl(struct pagectl_ucmd *ucmd)
 	s.page_state = wr->flags & PAGECTL_WALK_PAGE_STATE;
 	s.privileged = pf->privileged;
 	s.recs = kmalloc_array(min_t(unsigned int, max, PAGECTL_WALK_BUF),
-			       sizeof(*s.recs), GFP_KERNEL);
+			       sizeof(*s.recs), GFP_KERNEL_ACCOUNT);
 	if (!s.recs) {
 		ret = -ENOMEM;
 		goto out_mmput;

@@ -134,7 +134,6 @@ static int pagectl_buf_alloc_huge(struct pagectl_buf *b, gfp_t gfp)
 	return 0;
 }
 
-static const struct file_operations pagectl_buf_fops;
 
 /**
  * pagectl_buf_create_ioctl() - PAGECTL_BUF_CREATE: allocate a buffer and
@@ -356,7 +355,7 @@ static int pagectl_buf_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-static const struct file_operations pagectl_buf_fops = {
+const struct file_operations pagectl_buf_fops = {
 	.owner		= THIS_MODULE,
 	.release	= pagectl_buf_release,
 	.mmap		= pagectl_buf_mmap,

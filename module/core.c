@@ -172,8 +172,9 @@ int pagectl_id_reserve(struct xarray *xa, u32 *next, u32 *id)
  * @id: the reserved id
  * @obj: the object
  *
- * Return: 0 with @obj published at @id; or -EFAULT with the id released,
- * and the caller destroys @obj, which nothing else has seen.
+ * Return: 0 with @obj published at @id; or a negative errno (-EFAULT when
+ * the caller cannot be told) with the id released, and the caller destroys
+ * @obj, which nothing else has seen.
  */
 int pagectl_ucmd_respond_id(struct pagectl_ucmd *ucmd, size_t size,
 			    struct xarray *xa, u32 id, void *obj)
@@ -186,9 +187,16 @@ int pagectl_ucmd_respond_id(struct pagectl_ucmd *ucmd, size_t size,
 		xa_erase(xa, id);
 		return ret;
 	}
-	/* The slot exists already: storing into it allocates nothing. */
-	old = xa_store(xa, id, obj, 0);
-	WARN_ON(old);
+	/*
+	 * The slot exists already, so storing into it should allocate
+	 * nothing; if it fails all the same, the caller has been told of an
+	 * object it will never find: abort, as for a failed copy-back.
+	 */
+	old = xa_store(xa, id, obj, GFP_KERNEL_ACCOUNT);
+	if (WARN_ON_ONCE(xa_is_err(old) || old)) {
+		xa_erase(xa, id);
+		return xa_is_err(old) ? xa_err(old) : -EBUSY;
+	}
 	return 0;
 }
 
@@ -276,16 +284,20 @@ void pagectl_buf_unregister(struct pagectl_buf *b)
 	mutex_unlock(&pagectl_bufs_lock);
 }
 
+/*
+ * The file operations of every buffer descriptor, set by module init before
+ * the device exists: the core knows a buffer by them without knowing the
+ * buffer command.
+ */
+const struct file_operations *pagectl_buf_file_ops __read_mostly;
+
 /**
  * pagectl_file_is_buf() - is @file a buffer descriptor?
  * @file: any file
  *
- * Every file of this module that can be mapped is a buffer: /dev/pagectl
- * has no mmap.
- *
- * Return: true for the files BUF_CREATE makes.
+ * Return: true for the files BUF_CREATE makes, and only for them.
  */
 bool pagectl_file_is_buf(const struct file *file)
 {
-	return file->f_op->owner == THIS_MODULE && file->f_op->mmap;
+	return file->f_op == pagectl_buf_file_ops;
 }

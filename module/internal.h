@@ -282,6 +282,7 @@ extern struct list_head pagectl_bufs;
 extern struct mutex pagectl_bufs_lock;
 void pagectl_buf_register(struct pagectl_buf *b);
 void pagectl_buf_unregister(struct pagectl_buf *b);
+extern const struct file_operations *pagectl_buf_file_ops;
 bool pagectl_file_is_buf(const struct file *file);
 
 /* account.c */
@@ -421,6 +422,7 @@ int pagectl_buf_create_ioctl(struct pagectl_ucmd *ucmd);
 int pagectl_buf_timer_ioctl(struct pagectl_ucmd *ucmd);
 void pagectl_buf_timers_init(struct pagectl_file *pf);
 void pagectl_buf_timers_release(struct pagectl_file *pf);
+extern const struct file_operations pagectl_buf_fops;
 
 /* The largest record size a caller may ask for (pins, buffers, walks). */
 #define PAGECTL_RECORD_MAX	4096

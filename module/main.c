@@ -212,6 +212,7 @@ static int __init pagectl_init(void)
 		return -EINVAL;
 	}
 	pagectl_misc.mode = mode;
+	pagectl_buf_file_ops = &pagectl_buf_fops;
 	if (!pagectl_max_walk_records) {
 		pr_err("max_walk_records must not be 0\n");
 		return -EINVAL;

@@ -13,10 +13,11 @@
  * Armed timers fire in hard interrupt context. They are capped per file,
  * per user and for the whole module.
  *
- * A watch's queue, and its entries, are kernel memory allocated at creation
- * and charged to the creator's memory cgroup; watches are capped per file
- * and per user, as timers are, their queues in length and their entries in
- * pages.
+ * A watch's queue, and its entries, are kernel memory allocated at creation,
+ * charged to the creator's memory cgroup and, as memory that cannot be
+ * swapped, to the user's locked_vm; watches are capped per file, per user
+ * and in the whole module, as timers are, their queues in length and their
+ * entries in pages.
  *
  * Copyright (C) 2026 The pagectl authors
  */
@@ -31,51 +32,90 @@
 #include <linux/sched/user.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/string.h>
 
 #include "internal.h"
 
+/**
+ * pagectl_param_set() - set a numeric module parameter within its bounds
+ * @val: the value given, at load or written to /sys/module/pagectl/parameters
+ * @kp: the parameter; @kp->arg points at the variable
+ * @min: the smallest value allowed
+ * @max: the largest value allowed
+ * @size: the variable's size: 2, 4 or 8 bytes
+ *
+ * A value out of bounds is refused with a message, so that no limit can be
+ * set to what would wrap or divide by zero where it is used.
+ *
+ * Return: 0, or -EINVAL.
+ */
+int pagectl_param_set(const char *val, const struct kernel_param *kp,
+		      unsigned long min, unsigned long max, size_t size)
+{
+	unsigned long v;
+
+	if (kstrtoul(val, 0, &v) || v < min || v > max) {
+		pr_err("pagectl: %s=%.*s refused: not a number from %lu to %lu\n",
+		       kp->name, (int)strcspn(val, "\n"), val, min, max);
+		return -EINVAL;
+	}
+	switch (size) {
+	case sizeof(u16):
+		WRITE_ONCE(*(u16 *)kp->arg, v);
+		break;
+	case sizeof(u32):
+		WRITE_ONCE(*(u32 *)kp->arg, v);
+		break;
+	default:
+		WRITE_ONCE(*(unsigned long *)kp->arg, v);
+		break;
+	}
+	return 0;
+}
+
 unsigned long pagectl_max_pin_pages = 1UL << 20;
-module_param_named(max_pin_pages, pagectl_max_pin_pages, ulong, 0444);
-MODULE_PARM_DESC(max_pin_pages, "Pages one open file may hold pinned (default 1048576)");
+PAGECTL_PARAM(max_pin_pages, pagectl_max_pin_pages, ulong, 0, 1UL << 36,
+	      "Pages one open file may hold pinned (default 1048576)");
 
 unsigned int pagectl_max_walk_records = 65536;
-module_param_named(max_walk_records, pagectl_max_walk_records, uint, 0444);
-MODULE_PARM_DESC(max_walk_records, "Records one WALK_RANGE call returns at most (default 65536)");
+PAGECTL_PARAM(max_walk_records, pagectl_max_walk_records, uint, 1, 1U << 24,
+	      "Records one WALK_RANGE call returns at most (default 65536)");
 
 unsigned long pagectl_max_buf_bytes = 1UL << 30;
-module_param_named(max_buf_bytes, pagectl_max_buf_bytes, ulong, 0444);
-MODULE_PARM_DESC(max_buf_bytes,
-		 "Bytes of live buffers one open file may create (default 1073741824)");
+PAGECTL_PARAM(max_buf_bytes, pagectl_max_buf_bytes, ulong, 0, 1UL << 46,
+	      "Bytes of live buffers one open file may create (default 1073741824)");
 
 unsigned int pagectl_max_timers_per_user = 64;
-module_param_named(max_timers_per_user, pagectl_max_timers_per_user, uint, 0444);
-MODULE_PARM_DESC(max_timers_per_user,
-		 "Timers the files one user opened may have armed at once (default 64)");
+PAGECTL_PARAM(max_timers_per_user, pagectl_max_timers_per_user, uint, 0, 65536,
+	      "Timers the files one user opened may have armed at once (default 64)");
 
 unsigned int pagectl_max_timers = 256;
-module_param_named(max_timers, pagectl_max_timers, uint, 0444);
-MODULE_PARM_DESC(max_timers, "Timers armed at once in the whole module (default 256)");
+PAGECTL_PARAM(max_timers, pagectl_max_timers, uint, 0, 65536,
+	      "Timers armed at once in the whole module (default 256)");
 
 unsigned long pagectl_min_timer_period_ns = 100000;
-module_param_named(min_timer_period_ns, pagectl_min_timer_period_ns, ulong, 0444);
-MODULE_PARM_DESC(min_timer_period_ns,
-		 "Shortest timer period without CAP_SYS_ADMIN, in ns (default 100000)");
+PAGECTL_PARAM(min_timer_period_ns, pagectl_min_timer_period_ns, ulong,
+	      PAGECTL_TIMER_MIN_PERIOD_NS, NSEC_PER_SEC,
+	      "Shortest timer period without CAP_SYS_ADMIN, in ns (default 100000)");
 
 unsigned int pagectl_max_watches_per_file = 16;
-module_param_named(max_watches_per_file, pagectl_max_watches_per_file, uint, 0444);
-MODULE_PARM_DESC(max_watches_per_file,
-		 "Watches created through one open file that may be open at once (default 16)");
+PAGECTL_PARAM(max_watches_per_file, pagectl_max_watches_per_file, uint, 0, 65536,
+	      "Watches created through one open file that may be open at once (default 16)");
 
 unsigned int pagectl_max_watches_per_user = 64;
-module_param_named(max_watches_per_user, pagectl_max_watches_per_user, uint, 0444);
-MODULE_PARM_DESC(max_watches_per_user,
-		 "Watches the files one user opened may have open at once (default 64)");
+PAGECTL_PARAM(max_watches_per_user, pagectl_max_watches_per_user, uint, 0, 65536,
+	      "Watches the files one user opened may have open at once (default 64)");
+
+unsigned int pagectl_max_watches = 1024;
+PAGECTL_PARAM(max_watches, pagectl_max_watches, uint, 0, 65536,
+	      "Watches open at once in the whole module (default 1024)");
 
 unsigned int pagectl_max_watch_queue = 4096;
-module_param_named(max_watch_queue, pagectl_max_watch_queue, uint, 0444);
-MODULE_PARM_DESC(max_watch_queue, "Events one watch may queue at most (default 4096)");
+PAGECTL_PARAM(max_watch_queue, pagectl_max_watch_queue, uint, 1, 65536,
+	      "Events one watch may queue at most (default 4096)");
 
 static atomic_t pagectl_timers_armed = ATOMIC_INIT(0);
+static atomic_t pagectl_watches_open = ATOMIC_INIT(0);
 
 /**
  * struct pagectl_user - what pagectl counts per user
@@ -296,7 +336,7 @@ void pagectl_timer_unaccount(struct pagectl_file *pf)
  * pagectl_watch_account() - count one more open watch of a file
  * @pf: the file making it
  *
- * Return: 0, or -ENOSPC when the file or its user is at its cap.
+ * Return: 0, or -ENOSPC when the file, its user or the module is at its cap.
  */
 int pagectl_watch_account(struct pagectl_file *pf)
 {
@@ -304,8 +344,12 @@ int pagectl_watch_account(struct pagectl_file *pf)
 		goto err_file;
 	if (atomic_inc_return(&pf->puser->watches) > pagectl_max_watches_per_user)
 		goto err_user;
+	if (atomic_inc_return(&pagectl_watches_open) > pagectl_max_watches)
+		goto err_module;
 	return 0;
 
+err_module:
+	atomic_dec(&pagectl_watches_open);
 err_user:
 	atomic_dec(&pf->puser->watches);
 err_file:
@@ -319,6 +363,7 @@ err_file:
  */
 void pagectl_watch_unaccount(struct pagectl_file *pf)
 {
+	atomic_dec(&pagectl_watches_open);
 	atomic_dec(&pf->puser->watches);
 	atomic_dec(&pf->watches);
 }

@@ -28,12 +28,44 @@
 
 #include "internal.h"
 
+/* Read when the device is registered: set at load only. */
 static ushort mode = 0600;
-module_param(mode, ushort, 0444);
-MODULE_PARM_DESC(mode, "Permission bits of /dev/pagectl (default 0600)");
+
+static int pagectl_set_mode(const char *val, const struct kernel_param *kp)
+{
+	return pagectl_param_set(val, kp, 0, 0777, sizeof(mode));
+}
+
+static const struct kernel_param_ops pagectl_mode_ops = {
+	.set = pagectl_set_mode,
+	.get = param_get_ushort,
+};
+module_param_cb(mode, &pagectl_mode_ops, &mode, 0444);
+__MODULE_PARM_TYPE(mode, "ushort");
+MODULE_PARM_DESC(mode, "Permission bits of /dev/pagectl, 0 to 0777 (default 0600)");
 
 static int group = -1;
-module_param(group, int, 0444);
+
+/* -1 (no group), or a group id of the initial user namespace. */
+static int pagectl_set_group(const char *val, const struct kernel_param *kp)
+{
+	int v;
+
+	if (kstrtoint(val, 0, &v) || v < -1) {
+		pr_err("group=%.*s refused: not -1 nor a group id\n",
+		       (int)strcspn(val, "\n"), val);
+		return -EINVAL;
+	}
+	*(int *)kp->arg = v;
+	return 0;
+}
+
+static const struct kernel_param_ops pagectl_group_ops = {
+	.set = pagectl_set_group,
+	.get = param_get_int,
+};
+module_param_cb(group, &pagectl_group_ops, &group, 0444);
+__MODULE_PARM_TYPE(group, "int");
 MODULE_PARM_DESC(group,
 		 "If set, only members of this group id (or CAP_SYS_ADMIN) may open /dev/pagectl");
 
@@ -207,16 +239,9 @@ static int __init pagectl_init(void)
 {
 	int ret;
 
-	if (mode & ~0777) {
-		pr_err("mode=%#o has bits other than permission bits\n", mode);
-		return -EINVAL;
-	}
+	/* The parameters' bounds were checked as they were set. */
 	pagectl_misc.mode = mode;
 	pagectl_buf_file_ops = &pagectl_buf_fops;
-	if (!pagectl_max_walk_records) {
-		pr_err("max_walk_records must not be 0\n");
-		return -EINVAL;
-	}
 
 	ret = pagectl_inspect_init();
 	if (ret) {

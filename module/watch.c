@@ -75,6 +75,7 @@ struct pagectl_watch_entry {
  * @lost: events lost since the last one queued
  * @released: the address space is exiting; nothing is queued after it
  * @event_size: the size of each event read() returns, the caller's
+ * @locked: pages of @ring and @entries charged to the creator's user
  * @entries: with %PAGECTL_WATCH_ENTRIES, one per page of the range; read
  *	and written under @read_lock only
  * @ring: @queue_len + 1 events
@@ -94,6 +95,7 @@ struct pagectl_watcher {
 	u64 lost;
 	bool released;
 	u32 event_size;
+	unsigned long locked;
 	struct pagectl_watch_entry *entries;
 	struct pagectl_watch_event ring[];
 };
@@ -359,6 +361,7 @@ static void pagectl_watch_free(struct pagectl_watcher *w)
 {
 	struct pagectl_file *pf = w->pf;
 
+	pagectl_unaccount_locked(pf->user, w->locked);
 	kvfree(w->entries);
 	kvfree(w);
 	pagectl_watch_unaccount(pf);
@@ -423,7 +426,7 @@ int pagectl_watch_ioctl(struct pagectl_ucmd *ucmd)
 	struct pagectl_file *pf = ucmd->file->private_data;
 	struct pagectl_watch *arg = ucmd->cmd;
 	u32 queue_len = arg->queue_len ?: PAGECTL_WATCH_QUEUE_DEFAULT;
-	unsigned long start, end;
+	unsigned long start, end, npages, locked;
 	struct pagectl_watcher *w;
 	u32 event_size;
 	struct mm_struct *mm;
@@ -445,32 +448,42 @@ int pagectl_watch_ioctl(struct pagectl_ucmd *ucmd)
 	ret = pagectl_watch_range(mm, arg, &start, &end);
 	if (ret)
 		goto out_mmput;
-	if ((arg->flags & PAGECTL_WATCH_ENTRIES) &&
-	    (end - start) >> PAGE_SHIFT > PAGECTL_WATCH_ENTRIES_MAX_PAGES) {
+	npages = arg->flags & PAGECTL_WATCH_ENTRIES ? (end - start) >> PAGE_SHIFT : 0;
+	if (npages > PAGECTL_WATCH_ENTRIES_MAX_PAGES) {
 		ret = -EINVAL;
 		goto out_mmput;
 	}
 
-	/* The caps are checked before anything is allocated. */
+	/*
+	 * The caps are checked before anything is allocated. The ring and the
+	 * entries are kernel memory that cannot be swapped: charged to the
+	 * user's locked_vm, as pins and buffers are, and as perf charges its
+	 * ring buffers.
+	 */
 	ret = pagectl_watch_account(pf);
 	if (ret)
 		goto out_mmput;
+	locked = PAGE_ALIGN(struct_size(w, ring, queue_len + 1) +
+			    npages * sizeof(*w->entries)) >> PAGE_SHIFT;
+	ret = pagectl_account_locked(pf->user, locked);
+	if (ret)
+		goto err_count;
 	w = kvzalloc(struct_size(w, ring, queue_len + 1), GFP_KERNEL_ACCOUNT);
 	if (!w) {
 		ret = -ENOMEM;
-		goto err_count;
+		goto err_uncharge;
 	}
+	w->locked = locked;
 	w->start = start;
 	w->end = end;
 	w->queue_len = queue_len;
 	w->event_size = event_size;
-	if (arg->flags & PAGECTL_WATCH_ENTRIES) {
-		w->entries = kvcalloc((end - start) >> PAGE_SHIFT, sizeof(*w->entries),
-				      GFP_KERNEL_ACCOUNT);
+	if (npages) {
+		w->entries = kvcalloc(npages, sizeof(*w->entries), GFP_KERNEL_ACCOUNT);
 		if (!w->entries) {
 			kvfree(w);
 			ret = -ENOMEM;
-			goto err_count;
+			goto err_uncharge;
 		}
 	}
 	spin_lock_init(&w->lock);
@@ -516,6 +529,8 @@ err_put_file:
 	pagectl_file_put(pf);
 	kvfree(w->entries);
 	kvfree(w);
+err_uncharge:
+	pagectl_unaccount_locked(pf->user, locked);
 err_count:
 	pagectl_watch_unaccount(pf);
 out_mmput:

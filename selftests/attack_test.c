@@ -555,6 +555,93 @@ TEST_F(attack, watches_capped_per_user)
 	ASSERT_EQ(0, reload_module(""));
 }
 
+/* A watch with an entry for each of @pages pages from @p: its fd or -errno. */
+static int watch_entries(int dev, const void *p, unsigned long pages)
+{
+	struct pagectl_watch w = {
+		.size = sizeof(w),
+		.flags = PAGECTL_WATCH_ENTRIES,
+		.start = (uintptr_t)p,
+		.end = (uintptr_t)p + pages * PAGE_SZ,
+		.event_size = sizeof(struct pagectl_watch_event),
+	};
+
+	return ioctl(dev, PAGECTL_WATCH, &w) ? -errno : w.fd;
+}
+
+/*
+ * A watch's ring and entries cannot be swapped: they are charged to the
+ * user's memlock limit with pins and buffers. The largest watch keeps
+ * 512 KiB of entries, so two do not fit under 1 MiB, in one file or two.
+ */
+static void watches_charged(void *unused)
+{
+	unsigned long pages = PAGECTL_WATCH_ENTRIES_MAX_PAGES;
+	void *p = mmap(NULL, pages * PAGE_SZ, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	int a = dev_open(O_CLOEXEC), b = dev_open(O_CLOEXEC), w;
+	struct pagectl_pin pn;
+	void *mem = touched(LIMIT);
+
+	CHECK(p != MAP_FAILED && a >= 0 && b >= 0 && mem);
+	w = watch_entries(a, p, pages);
+	CHECK(w >= 0);
+	CHECK(watch_entries(a, p, pages) == -ENOMEM);
+	CHECK(watch_entries(b, p, pages) == -ENOMEM);
+	/* Nor does the whole limit in pins beside it... */
+	CHECK(pin(b, uaddr(mem), LIMIT, 0, &pn) == ENOMEM);
+	/* ...until the watch is closed, which gives its charge back. */
+	close(w);
+	CHECK(pin(b, uaddr(mem), LIMIT, 0, &pn) == 0);
+	CHECK(unpin(b, pn.handle, 0) == 0);
+	close(a);
+	close(b);
+}
+
+TEST_F(attack, watches_charged_to_the_user)
+{
+	int dev = open(DEVICE, O_RDWR | O_CLOEXEC), w;
+	void *p = touched(PAGE_SZ);
+
+	ASSERT_LE(0, dev);
+	w = watch_page(dev, p);
+	close(dev);
+	if (w == -ENOTTY)
+		SKIP(return, "no WATCH: the kernel has no MMU notifiers");
+	ASSERT_LE(0, w);
+	close(w);
+	ASSERT_EQ(0, attack(watches_charged, NULL));
+	ASSERT_EQ(0, attack(full_limit_pins, NULL));
+}
+
+TEST_F(attack, watches_capped_module_wide)
+{
+	void *p = touched(PAGE_SZ);
+	int dev, w;
+
+	if (find_module())
+		SKIP(return, "no module file (set PAGECTL_MODULE)");
+	ASSERT_EQ(0, reload_module("max_watches=3"));
+	ASSERT_NE(NULL, p);
+	dev = open(DEVICE, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, dev);
+	w = watch_page(dev, p);
+	if (w == -ENOTTY) {
+		close(dev);
+		ASSERT_EQ(0, reload_module(""));
+		SKIP(return, "no WATCH: the kernel has no MMU notifiers");
+	}
+	ASSERT_LE(0, w);
+	/* Three in all, whoever makes them; a fourth once one is closed. */
+	ASSERT_EQ(0, watch_until_refused(dev, p, 2));
+	ASSERT_EQ(ENOSPC, watch_until_refused(dev, p, 1));
+	close(w);
+	ASSERT_EQ(0, watch_until_refused(dev, p, 1));
+	ASSERT_EQ(ENOSPC, watch_until_refused(dev, p, 1));
+	close_range(dev, ~0U, 0);
+	ASSERT_EQ(0, reload_module(""));
+}
+
 /* --- what an unprivileged opener sees --- */
 
 static void sees_no_swap_place_nor_shared_counts(void *unused)

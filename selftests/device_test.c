@@ -145,6 +145,122 @@ TEST_F(device, max_walk_records_zero_refused)
 	ASSERT_EQ(0, load_module(""));
 }
 
+/* Each numeric parameter, one value past each of its bounds, and its bounds. */
+static const struct {
+	const char *name;
+	const char *low, *high;		/* refused; NULL: no value below */
+	const char *min, *max;		/* accepted */
+} params[] = {
+	{ "max_pin_pages", NULL, "68719476737", "0", "68719476736" },
+	{ "max_walk_records", "0", "16777217", "1", "16777216" },
+	{ "max_buf_bytes", NULL, "70368744177665", "0", "70368744177664" },
+	{ "max_timers_per_user", NULL, "65537", "0", "65536" },
+	{ "max_timers", NULL, "65537", "0", "65536" },
+	{ "min_timer_period_ns", "9999", "1000000001", "10000", "1000000000" },
+	{ "max_watches_per_file", NULL, "65537", "0", "65536" },
+	{ "max_watches_per_user", NULL, "65537", "0", "65536" },
+	{ "max_watches", NULL, "65537", "0", "65536" },
+	{ "max_watch_queue", "0", "4294967295", "1", "65536" },
+};
+
+static int param_read(const char *name, char *val, size_t len)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/module/pagectl/parameters/%s", name);
+	if (read_file(path, val, len))
+		return -1;
+	val[strcspn(val, "\n")] = 0;
+	return 0;
+}
+
+/* Write @val to the parameter: 0 or the errno of the write. */
+static int param_write(const char *name, const char *val)
+{
+	char path[128];
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), "/sys/module/pagectl/parameters/%s", name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	if (write(fd, val, strlen(val)) < 0)
+		ret = errno;
+	close(fd);
+	return ret;
+}
+
+TEST_F(device, parameters_out_of_bounds_refused_at_load)
+{
+	char arg[96];
+
+	ASSERT_EQ(0, unload_module());
+	for (size_t i = 0; i < sizeof(params) / sizeof(params[0]); i++) {
+		for (int hi = 0; hi < 2; hi++) {
+			const char *v = hi ? params[i].high : params[i].low;
+
+			if (!v)
+				continue;
+			snprintf(arg, sizeof(arg), "%s=%s", params[i].name, v);
+			ASSERT_EQ(EINVAL, load_module(arg)) TH_LOG("%s", arg);
+			ASSERT_FALSE(module_loaded());
+		}
+		snprintf(arg, sizeof(arg), "%s=%s", params[i].name, params[i].max);
+		ASSERT_EQ(0, load_module(arg)) TH_LOG("%s", arg);
+		ASSERT_EQ(0, unload_module());
+	}
+	ASSERT_EQ(EINVAL, load_module("group=-2"));
+	ASSERT_EQ(EINVAL, load_module("mode=01000"));
+	ASSERT_FALSE(module_loaded());
+	ASSERT_EQ(0, load_module(""));
+}
+
+TEST_F(device, parameters_out_of_bounds_refused_at_write)
+{
+	char before[64], after[64];
+
+	for (size_t i = 0; i < sizeof(params) / sizeof(params[0]); i++) {
+		const char *name = params[i].name;
+
+		ASSERT_EQ(0, param_read(name, before, sizeof(before))) TH_LOG("%s", name);
+		if (params[i].low)
+			ASSERT_EQ(EINVAL, param_write(name, params[i].low)) TH_LOG("%s", name);
+		ASSERT_EQ(EINVAL, param_write(name, params[i].high)) TH_LOG("%s", name);
+		ASSERT_EQ(EINVAL, param_write(name, "lots")) TH_LOG("%s", name);
+		ASSERT_EQ(0, param_read(name, after, sizeof(after)));
+		ASSERT_STREQ(before, after);
+		/* Both bounds are taken, and the default back. */
+		ASSERT_EQ(0, param_write(name, params[i].min)) TH_LOG("%s", name);
+		ASSERT_EQ(0, param_write(name, params[i].max)) TH_LOG("%s", name);
+		ASSERT_EQ(0, param_read(name, after, sizeof(after)));
+		ASSERT_STREQ(params[i].max, after);
+		ASSERT_EQ(0, param_write(name, before));
+	}
+	/* Registered with the device: read-only once loaded. */
+	ASSERT_EQ(EACCES, param_write("mode", "0666"));
+	ASSERT_EQ(EACCES, param_write("group", "0"));
+}
+
+/* A limit written at run time holds for the next call. */
+TEST_F(device, parameter_written_takes_effect)
+{
+	struct pagectl_pin p;
+	int fd = open(DEVICE, O_RDWR | O_CLOEXEC);
+	void *buf = mmap(NULL, 4 * PAGE_SZ, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	ASSERT_LE(0, fd);
+	ASSERT_NE(MAP_FAILED, buf);
+	ASSERT_EQ(0, param_write("max_pin_pages", "2"));
+	ASSERT_EQ(ENOSPC, pin(fd, uaddr(buf), 4 * PAGE_SZ, 0, &p));
+	ASSERT_EQ(0, pin(fd, uaddr(buf), 2 * PAGE_SZ, 0, &p));
+	ASSERT_EQ(0, unpin(fd, p.handle, 0));
+	ASSERT_EQ(0, param_write("max_pin_pages", "1048576"));
+	ASSERT_EQ(0, pin(fd, uaddr(buf), 4 * PAGE_SZ, 0, &p));
+	close(fd);
+	munmap(buf, 4 * PAGE_SZ);
+}
+
 TEST_F(device, max_walk_records_caps_one_call)
 {
 	struct pagectl_info info = { .size = sizeof(info) };

@@ -139,8 +139,6 @@ static struct mm_struct *pagectl_pc_mm(struct pagectl_file *pf,
 				       struct pagectl_pin_check *pc,
 				       struct task_struct **task)
 {
-	struct mm_struct *mm;
-
 	*task = NULL;
 	if (!(pc->flags & PAGECTL_PIN_CHECK_PID)) {
 		if (pc->pid)
@@ -150,15 +148,7 @@ static struct mm_struct *pagectl_pc_mm(struct pagectl_file *pf,
 			return ERR_PTR(-EPERM);
 		return pagectl_walk_mm(pf, 0, 0);
 	}
-	*task = pagectl_target_task(pc->pid);
-	if (IS_ERR(*task))
-		return ERR_CAST(*task);
-	mm = get_task_mm(*task);
-	if (!mm) {
-		put_task_struct(*task);
-		return ERR_PTR(-ESRCH);
-	}
-	return mm;
+	return pagectl_target_mm(pc->pid, task);
 }
 
 /**

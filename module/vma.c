@@ -6,7 +6,7 @@
  * Copyright (C) 2026 The pagectl authors
  */
 
-#include <linux/capability.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/hugetlb.h>
 #include <linux/kdev_t.h>
@@ -18,25 +18,79 @@
 
 #include "walk.h"
 
-/**
- * pagectl_target_task() - the process a command names by pid
- * @pid: its pid, in the caller's pid namespace
- *
- * Reading another process needs CAP_SYS_PTRACE: ptrace_may_access() is not
- * exported, so the capability is the check.
- *
- * Return: the task with a reference (put_task_struct()), or -EINVAL for pid
- * 0, -EPERM without CAP_SYS_PTRACE, -ESRCH for no such process.
+/*
+ * May the caller read @mm, the address space of process @pid, as
+ * /proc/@pid/pagemap would let it? ptrace_may_access() and mm_access() are
+ * not exported, so the kernel is asked as the caller would ask it: the
+ * caller's /proc/@pid/pagemap is opened with the caller's credentials, root
+ * and mount namespace. The open checks the file's mode (its owner is the
+ * process's euid, root's if it is not dumpable), and pagemap_open() runs
+ * mm_access(task, PTRACE_MODE_READ_FSCREDS): uids and gids, dumpability,
+ * CAP_SYS_PTRACE, Yama and the other LSMs, and whatever else this kernel's
+ * mm_access() accepts (7.2: perfmon_capable()). It leaves in private_data
+ * the mm it allowed, which it holds (mmgrab()), as this function holds @mm:
+ * equal pointers are the same mm. Another mm (an execve() in between, a
+ * /proc of another pid namespace) is a refusal. The pointer is compared,
+ * never followed.
  */
-struct task_struct *pagectl_target_task(u32 pid)
+static int pagectl_may_read_mm(u32 pid, struct mm_struct *mm)
+{
+	char path[sizeof("/proc/4294967295/pagemap")];
+	struct file *file;
+	int ret = 0;
+
+	/* Not a question: pagemap and mm_access() let a process read itself. */
+	if (mm == current->mm)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%u/pagemap", pid);
+	/* Whatever is mounted there, opening it must not wait or take a tty. */
+	file = filp_open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW, 0);
+	if (IS_ERR(file)) {
+		ret = PTR_ERR(file);
+		/* Exited meanwhile, killed, or no memory to ask: as it is. */
+		if (ret == -ESRCH || ret == -EINTR || ret == -ENOMEM)
+			return ret;
+		/*
+		 * Refused (EACCES), not in the caller's /proc (ENOENT: no /proc,
+		 * another pid namespace's, hidepid=), or no procfs file there.
+		 */
+		return -EPERM;
+	}
+	/* procfs's pagemap, not a file mounted over it. */
+	if (file_inode(file)->i_sb->s_magic != PROC_SUPER_MAGIC ||
+	    strcmp(file->f_path.dentry->d_name.name, "pagemap") ||
+	    file->private_data != mm)
+		ret = -EPERM;
+	fput(file);
+	return ret;
+}
+
+/**
+ * pagectl_target_mm() - the address space of a process a command names by pid
+ * @pid: its pid, in the caller's pid namespace
+ * @taskp: if not NULL, set to the process, with a reference
+ *	(put_task_struct()), when an address space is returned
+ *
+ * The caller may read another process's address space where it may open
+ * /proc/@pid/pagemap, which shows the same information: a dumpable process
+ * of its own uids and gids, any with CAP_SYS_PTRACE, as the LSMs allow. Its
+ * own address space always. Frames stay hidden unless the pagectl file's
+ * opener was privileged.
+ *
+ * Return: the address space with a reference (mmput()), or -EINVAL for pid
+ * 0, -ESRCH for no such process or one without an address space (exited,
+ * a kernel thread), -EPERM where the caller may not read it, -EINTR or
+ * -ENOMEM from opening /proc/@pid/pagemap.
+ */
+struct mm_struct *pagectl_target_mm(u32 pid, struct task_struct **taskp)
 {
 	struct task_struct *task;
+	struct mm_struct *mm;
 	struct pid *p;
+	int ret;
 
 	if (!pid)
 		return ERR_PTR(-EINVAL);
-	if (!capable(CAP_SYS_PTRACE))
-		return ERR_PTR(-EPERM);
 	if (pid > INT_MAX)
 		return ERR_PTR(-ESRCH);
 	p = find_get_pid(pid);
@@ -44,16 +98,33 @@ struct task_struct *pagectl_target_task(u32 pid)
 		return ERR_PTR(-ESRCH);
 	task = get_pid_task(p, PIDTYPE_PID);
 	put_pid(p);
-	return task ?: ERR_PTR(-ESRCH);
+	if (!task)
+		return ERR_PTR(-ESRCH);
+	mm = get_task_mm(task);
+	if (!mm) {
+		ret = -ESRCH;
+		goto err_put_task;
+	}
+	ret = pagectl_may_read_mm(pid, mm);
+	if (ret)
+		goto err_mmput;
+	if (taskp)
+		*taskp = task;
+	else
+		put_task_struct(task);
+	return mm;
+
+err_mmput:
+	mmput(mm);
+err_put_task:
+	put_task_struct(task);
+	return ERR_PTR(ret);
 }
 
 /* The target address space, with a reference the caller drops with mmput(). */
 struct mm_struct *pagectl_walk_mm(struct pagectl_file *pf, u32 flags,
 				  u32 pid)
 {
-	struct task_struct *task;
-	struct mm_struct *mm;
-
 	if (!(flags & PAGECTL_WALK_PID)) {
 		if (pid)
 			return ERR_PTR(-EINVAL);
@@ -62,12 +133,7 @@ struct mm_struct *pagectl_walk_mm(struct pagectl_file *pf, u32 flags,
 			return ERR_PTR(-ESRCH);
 		return pf->mm;
 	}
-	task = pagectl_target_task(pid);
-	if (IS_ERR(task))
-		return ERR_CAST(task);
-	mm = get_task_mm(task);
-	put_task_struct(task);
-	return mm ?: ERR_PTR(-ESRCH);
+	return pagectl_target_mm(pid, NULL);
 }
 
 u32 pagectl_vma_backing(struct mm_struct *mm, struct vm_area_struct *vma)

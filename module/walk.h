@@ -89,7 +89,7 @@ bool pagectl_special_zero(struct vm_area_struct *vma, int level,
 
 /* vma.c */
 u32 pagectl_vma_backing(struct mm_struct *mm, struct vm_area_struct *vma);
-struct task_struct *pagectl_target_task(u32 pid);
+struct mm_struct *pagectl_target_mm(u32 pid, struct task_struct **taskp);
 struct mm_struct *pagectl_walk_mm(struct pagectl_file *pf, u32 flags, u32 pid);
 void pagectl_fill_vma(struct pagectl_walk_vma *wv, struct mm_struct *mm,
 		      struct vm_area_struct *vma, bool privileged);

@@ -456,7 +456,7 @@ TEST_F(huge, bad_arguments)
 	munmap(p, HPAGE_SZ);
 }
 
-TEST_F(huge, unprivileged_pid_needs_ptrace)
+TEST_F(huge, unprivileged_pid_as_pagemap)
 {
 	struct pagectl_huge_slot s;
 	pid_t child;
@@ -467,11 +467,23 @@ TEST_F(huge, unprivileged_pid_needs_ptrace)
 	child = fork();
 	ASSERT_LE(0, child);
 	if (child == 0) {
+		struct user_proc own;
+		int ret;
+
 		/* The descriptor was opened by root; the caller is now nobody. */
-		if (drop_to_nobody())
+		if (drop_to_nobody() || prctl(PR_SET_DUMPABLE, 1))
 			_exit(2);
-		_exit(huge_map(self->fd, uaddr(p), uaddr(p) + HPAGE_SZ, getppid(), &s, 1) ==
-		      -EPERM ? 0 : 1);
+		/* Root's process is not nobody's to read, nor its pagemap. */
+		if (huge_map(self->fd, uaddr(p), uaddr(p) + HPAGE_SZ, getppid(), &s, 1) !=
+		    -EPERM)
+			_exit(3);
+		/* Another of nobody's own processes is. */
+		if (user_proc_start(&own, 0, 0, 1, p))
+			_exit(4);
+		ret = huge_map(self->fd, uaddr(p), uaddr(p) + HPAGE_SZ, own.pid, &s, 1);
+		if (user_proc_stop(&own))
+			_exit(5);
+		_exit(ret == 1 && s.present >= 1 ? 0 : 6);
 	}
 	ASSERT_EQ(child, waitpid(child, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));

@@ -582,6 +582,7 @@ TEST_F(pc, other_process_memlock)
 TEST_F(pc, other_process_errors)
 {
 	__u8 *buf = map_anon(SMALL_LEN);
+	struct user_proc other;
 	struct check c;
 	siginfo_t si;
 	pid_t pid;
@@ -603,18 +604,35 @@ TEST_F(pc, other_process_errors)
 	ASSERT_EQ(0, wait_exit(pid));
 	ASSERT_EQ(ESRCH, check_pid(self->fd, pid, buf, PAGE_SZ, 0, &c));
 
-	/* Without CAP_SYS_PTRACE, no other process; nor another's file. */
+	/*
+	 * Without CAP_SYS_PTRACE (nor CAP_PERFMON and CAP_SYS_ADMIN, which
+	 * 7.2 accepts for reading), as for pagemap: not another uid's process,
+	 * nor root's, whose capabilities exceed the caller's, but root's with
+	 * no more than the caller's; nor another's file.
+	 */
+	ASSERT_EQ(0, user_proc_start(&other, OTHER_UID, OTHER_UID, 1, buf));
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
-		if (drop_effective_cap(CAP_SYS_PTRACE_NR))
+		struct user_proc peer;
+		int ret;
+
+		if (drop_mm_read_caps())
 			_exit(2);
-		if (check_pid(self->fd, getppid(), buf, PAGE_SZ, 0, &c) != EPERM)
+		if (check_pid(self->fd, other.pid, buf, PAGE_SZ, 0, &c) != EPERM)
 			_exit(3);
+		if (check_pid(self->fd, getppid(), buf, PAGE_SZ, 0, &c) != EPERM)
+			_exit(4);
+		if (user_proc_start(&peer, 0, 0, 1, buf))
+			_exit(5);
+		ret = check_pid(self->fd, peer.pid, buf, PAGE_SZ, 0, &c);
+		if (user_proc_stop(&peer) || ret)
+			_exit(6);
 		/* The inherited file was opened by the parent's address space. */
-		_exit(check(self->fd, buf, PAGE_SZ, 0, &c) == EPERM ? 0 : 4);
+		_exit(check(self->fd, buf, PAGE_SZ, 0, &c) == EPERM ? 0 : 7);
 	}
 	ASSERT_EQ(0, wait_exit(pid));
+	ASSERT_EQ(0, user_proc_stop(&other));
 	munmap(buf, SMALL_LEN);
 }
 

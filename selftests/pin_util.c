@@ -223,6 +223,52 @@ int drop_to_nobody(void)
 	return setgroups(0, NULL) || setgid(NOBODY) || setuid(NOBODY) ? -1 : 0;
 }
 
+int user_proc_start(struct user_proc *p, uid_t uid, gid_t gid, int dumpable,
+		    __u8 *page)
+{
+	int up[2], down[2];
+	char c = 0;
+
+	if (pipe(up))
+		return -1;
+	if (pipe(down)) {
+		close(up[0]);
+		close(up[1]);
+		return -1;
+	}
+	p->pid = fork();
+	if (!p->pid) {
+		close(up[0]);
+		close(down[1]);
+		page[0] = 1;
+		if (uid && (setgroups(0, NULL) || setgid(gid) || setuid(uid)))
+			_exit(2);
+		/* A change of uid left it non-dumpable; execve() would not. */
+		if (prctl(PR_SET_DUMPABLE, dumpable) || write(up[1], &c, 1) != 1)
+			_exit(3);
+		_exit(read(down[0], &c, 1) == 0 ? 0 : 1);
+	}
+	close(up[1]);
+	close(down[0]);
+	p->ctl = down[1];
+	/* Nothing to read: the fork failed, or the child failed a step. */
+	if (p->pid < 0 || read(up[0], &c, 1) != 1) {
+		close(up[0]);
+		close(p->ctl);
+		if (p->pid > 0)
+			waitpid(p->pid, NULL, 0);
+		return -1;
+	}
+	close(up[0]);
+	return 0;
+}
+
+int user_proc_stop(struct user_proc *p)
+{
+	close(p->ctl);
+	return wait_exit(p->pid);
+}
+
 /*
  * Open the device for a test that needs @features; the fd, or -1 with the
  * reason to skip in @why.

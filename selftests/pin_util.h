@@ -16,6 +16,7 @@
 
 #define DEVICE		"/dev/pagectl"
 #define NOBODY		65534
+#define OTHER_UID	4243		/* a uid and gid nobody else has */
 #define PAGE_SZ		4096UL
 #define HPAGE_SZ	(2UL << 20)
 #define SMALL_LEN	(16 * PAGE_SZ)
@@ -66,6 +67,22 @@ int wait_exit(pid_t pid);
 int wait_signal(pid_t pid);
 
 int drop_to_nobody(void);
+
+/* A process of some user, which wrote its page and waits until @ctl is closed. */
+struct user_proc {
+	pid_t pid;
+	int ctl;
+};
+
+/*
+ * Start a process of @uid and @gid (the caller's own when @uid is 0) that writes
+ * to @page and waits, dumpable as execve() of an ordinary program leaves it
+ * or not, as @dumpable says: 0 or -1. user_proc_stop() ends it: 0 when it
+ * exited as it should.
+ */
+int user_proc_start(struct user_proc *p, uid_t uid, gid_t gid, int dumpable,
+		    __u8 *page);
+int user_proc_stop(struct user_proc *p);
 
 int device_open(__u64 features, struct pagectl_info *info, char *why, size_t len);
 

@@ -20,6 +20,7 @@
 #include <sys/auxv.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -826,25 +827,60 @@ TEST_F(walk, pid_rules)
 	ASSERT_EQ(EOPNOTSUPP, call(self->fd, PAGECTL_WALK, &w));
 }
 
-TEST_F(walk, by_pid_needs_cap_sys_ptrace)
+/* 0, or the errno of the caller's own open of /proc/@pid/pagemap. */
+static int pagemap_errno(pid_t pid)
 {
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+TEST_F(walk, by_pid_as_pagemap_without_cap_sys_ptrace)
+{
+	struct user_proc other;
 	int local = 1;
 	pid_t pid;
 
+	ASSERT_EQ(0, user_proc_start(&other, OTHER_UID, OTHER_UID, 1, (__u8 *)&local));
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
+		struct user_proc peer;
 		struct pagectl_walk w;
 
-		/* Still root, still CAP_SYS_ADMIN: only CAP_SYS_PTRACE is gone. */
-		ASSERT_EQ(0, drop_effective_cap(CAP_SYS_PTRACE_NR));
+		/*
+		 * Still root, who reads any file, but without the capabilities
+		 * that read another process's memory. Another uid's process
+		 * needs them, as for its pagemap.
+		 */
+		ASSERT_EQ(0, drop_mm_read_caps());
+		ASSERT_EQ(EPERM, walk_pid(self->fd, other.pid, &local, &w));
+		ASSERT_EQ(EACCES, pagemap_errno(other.pid));
+		/*
+		 * So does root's, whose capabilities are not a subset of the
+		 * caller's any more (cap_ptrace_access_check()) ...
+		 */
 		ASSERT_EQ(EPERM, walk_pid(self->fd, getppid(), &local, &w));
+		ASSERT_EQ(EACCES, pagemap_errno(getppid()));
+		/* ... but not one of root's with no more than the caller's. */
+		ASSERT_EQ(0, user_proc_start(&peer, 0, 0, 1, (__u8 *)&local));
+		ASSERT_EQ(0, walk_pid(self->fd, peer.pid, &local, &w));
+		ASSERT_EQ(PAGECTL_BACKING_STACK, w.vma.backing);
+		ASSERT_EQ(0, pagemap_errno(peer.pid));
+		ASSERT_EQ(0, user_proc_stop(&peer));
 		/* Walking through the file (the parent's mm) needs no capability. */
 		ASSERT_EQ(0, walk_addr(self->fd, &local, &w));
 		ASSERT_EQ(PAGECTL_BACKING_STACK, w.vma.backing);
 		_exit(_metadata->passed ? 0 : 1);
 	}
 	ASSERT_EQ(0, wait_exit(pid));
+	ASSERT_EQ(0, user_proc_stop(&other));
 }
 
 TEST_F(walk, handed_over_fd_walks_the_sender)
@@ -866,7 +902,7 @@ TEST_F(walk, handed_over_fd_walks_the_sender)
 	ASSERT_EQ(0, walk_addr(self->fd, (void *)t.addr, &w));
 	ASSERT_EQ(PAGECTL_BACKING_NONE, w.vma.backing);
 
-	/* By pid, with CAP_SYS_PTRACE, the same answer. */
+	/* By pid, as root may walk its own processes, the same answer. */
 	ASSERT_EQ(0, walk_pid(self->fd, t.pid, (void *)t.addr, &w));
 	ASSERT_EQ(t.pfn, w.pfn);
 
@@ -900,6 +936,7 @@ TEST(exec_leaves_the_old_mm)
 
 TEST(unprivileged_never_sees_frames)
 {
+	struct user_proc other;
 	struct pagectl_walk w;
 	struct stat st;
 	mode_t mode;
@@ -937,8 +974,18 @@ TEST(unprivileged_never_sees_frames)
 			ASSERT_EQ(0, w.level[i].raw);
 			ASSERT_EQ(0, w.level[i].pfn);
 		}
-		/* Walking another process needs CAP_SYS_PTRACE. */
+		/* Root's processes are not its to walk, as their pagemap is not. */
 		ASSERT_EQ(EPERM, walk_pid(fd, getppid(), buf, &w));
+		/* Its own other processes are, still without frames. */
+		ASSERT_EQ(0, prctl(PR_SET_DUMPABLE, 1));
+		ASSERT_EQ(0, user_proc_start(&other, 0, 0, 1, buf));
+		ASSERT_EQ(0, walk_pid(fd, other.pid, buf, &w));
+		ASSERT_EQ(PAGECTL_ENTRY_LEAF, w.leaf_kind);
+		ASSERT_EQ(0, w.out_flags);
+		ASSERT_EQ(0, w.pfn);
+		for (int i = 0; i < PAGECTL_NR_LEVELS; i++)
+			ASSERT_EQ(0, w.level[i].raw);
+		ASSERT_EQ(0, user_proc_stop(&other));
 		_exit(_metadata->passed ? 0 : 1);
 	}
 	ASSERT_EQ(0, wait_exit(pid));

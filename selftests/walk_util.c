@@ -241,6 +241,24 @@ int drop_effective_cap(int cap)
 	return syscall(SYS_capset, &h, d) ? -1 : 0;
 }
 
+int drop_cap(int cap)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d))
+		return -1;
+	d[cap / 32].effective &= ~(1U << (cap % 32));
+	d[cap / 32].permitted &= ~(1U << (cap % 32));
+	return syscall(SYS_capset, &h, d) ? -1 : 0;
+}
+
+int drop_mm_read_caps(void)
+{
+	return drop_cap(CAP_SYS_PTRACE_NR) || drop_cap(CAP_PERFMON_NR) ||
+	       drop_cap(CAP_SYS_ADMIN_NR) ? -1 : 0;
+}
+
 /* The child's message: its address and frame, with its fd attached. */
 struct target_msg {
 	__u64 addr;

@@ -14,6 +14,8 @@
 #include <linux/pagectl.h>
 
 #define CAP_SYS_PTRACE_NR	19
+#define CAP_SYS_ADMIN_NR	21
+#define CAP_PERFMON_NR		38
 #define REC_SZ			sizeof(struct pagectl_walk_rec)
 
 /* Read a byte the compiler may not leave out: a read fault, on purpose. */
@@ -57,6 +59,16 @@ bool page_out(void *addr, size_t len);
 
 /* Clear one capability from the effective set. */
 int drop_effective_cap(int cap);
+
+/* Clear one capability from the effective and permitted sets, for good. */
+int drop_cap(int cap);
+
+/*
+ * Clear for good the capabilities that let a process read any other's
+ * address space: CAP_SYS_PTRACE, and CAP_PERFMON and CAP_SYS_ADMIN, which
+ * mm_access() accepts for reading on 7.2 (perfmon_capable()).
+ */
+int drop_mm_read_caps(void);
 
 /* A child process with one written page, which opened the device itself. */
 struct target {

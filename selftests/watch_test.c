@@ -719,23 +719,46 @@ TEST_F(watch, bad_arguments)
 	ASSERT_EQ(0, wait_exit(pid));
 }
 
-TEST_F(watch, another_process_needs_cap_sys_ptrace)
+TEST_F(watch, another_process_as_pagemap_without_cap_sys_ptrace)
 {
-	__u64 addr;
+	__u64 a = uaddr(self->buf), addr;
 	int ctl, status, fd = self->fd;
+	struct user_proc other;
 	pid_t pid, checker;
 
 	pid = child_start(&addr, &ctl);
 	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, user_proc_start(&other, OTHER_UID, OTHER_UID, 1, self->buf));
 	checker = fork();
 	ASSERT_LE(0, checker);
 	if (!checker) {
-		if (drop_effective_cap(CAP_SYS_PTRACE_NR))
+		struct user_proc peer;
+		int wfd, ret = 0;
+
+		/* Without what reads any process's memory (see walk_util.h). */
+		if (drop_mm_read_caps())
 			_exit(2);
-		_exit(watch_pid(fd, addr, addr + PAGE_SZ, pid, 0) == -EPERM ? 0 : 1);
+		/* Another uid's process needs it, as its pagemap does. */
+		if (watch_pid(fd, a, a + PAGE_SZ, other.pid, 0) != -EPERM)
+			ret = 3;
+		/* So does root's, whose capabilities exceed the caller's. */
+		if (watch_pid(fd, addr, addr + PAGE_SZ, pid, 0) != -EPERM)
+			ret = 4;
+		/* Not a process of root with no more capabilities than the caller. */
+		if (user_proc_start(&peer, 0, 0, 1, self->buf))
+			_exit(5);
+		wfd = watch_pid(fd, a, a + PAGE_SZ, peer.pid, 0);
+		if (wfd < 0)
+			ret = 6;
+		if (user_proc_stop(&peer))
+			ret = 7;
+		_exit(ret);
 	}
 	ASSERT_EQ(checker, waitpid(checker, &status, 0));
-	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		TH_LOG("checker: status %#x", status);
+	}
+	ASSERT_EQ(0, user_proc_stop(&other));
 	close(ctl);
 	ASSERT_EQ(0, wait_exit(pid));
 }

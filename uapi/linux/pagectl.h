@@ -302,7 +302,7 @@ struct pagectl_pin_range {
 	__u32 reason;
 };
 
-/** PAGECTL_PIN_CHECK_PID - check the process @pid instead of the caller (CAP_SYS_PTRACE) */
+/** PAGECTL_PIN_CHECK_PID - check the process @pid instead of the caller (as for WALK) */
 #define PAGECTL_PIN_CHECK_PID		0x2U
 
 /** PAGECTL_PIN_CHECK_NO_LIMIT - &pagectl_pin_check.memlock_pages without a limit */
@@ -348,11 +348,11 @@ struct pagectl_pin_range {
  * range, or its rounding up to a page, wraps), EFAULT (a kernel or
  * non-canonical address, @records not writable), EPERM (without
  * %PAGECTL_PIN_CHECK_PID: the caller's address space is not the one that
- * opened the file; with it: no CAP_SYS_PTRACE), ESRCH (that address space
+ * opened the file; with it: as for WALK), ESRCH (that address space
  * has exited, or no process @pid), ENOMEM (no memory for the kernel's batch
- * of records), EOPNOTSUPP (page tables this kernel cannot read safely, as
- * for WALK), EINTR (killed; only before the first record, after which the
- * call returns the records it has).
+ * of records, or as for WALK), EOPNOTSUPP (page tables this kernel cannot
+ * read safely, as for WALK), EINTR (killed; only before the first record,
+ * after which the call returns the records it has).
  */
 struct pagectl_pin_check {
 	__u32 size;
@@ -453,7 +453,7 @@ struct pagectl_pin_describe {
  * Walks: PAGECTL_WALK and PAGECTL_WALK_RANGE.
  */
 
-/** PAGECTL_WALK_PID - walk the process @pid instead of the file's mm (CAP_SYS_PTRACE) */
+/** PAGECTL_WALK_PID - walk the process @pid instead of the file's mm, as its pagemap allows */
 #define PAGECTL_WALK_PID		0x1U
 /** PAGECTL_WALK_PAGE_STATE - WALK_RANGE only: fill page_flags and nid */
 #define PAGECTL_WALK_PAGE_STATE		0x2U
@@ -639,12 +639,14 @@ struct pagectl_walk_vma {
  *
  * Errors: EFAULT (@addr above the user address space or non-canonical),
  * EINVAL (@pid set without %PAGECTL_WALK_PID, or 0 with it), EPERM
- * (%PAGECTL_WALK_PID without CAP_SYS_PTRACE), ESRCH (no such process, or
- * the target address space has exited), EINTR (killed while waiting),
- * EOPNOTSUPP (%PAGECTL_WALK_PAGE_STATE, which only WALK_RANGE knows; or
- * page tables this kernel cannot read safely: on a kernel that does not
- * free page tables through RCU, those of another process's address space
- * or of a shared hugetlb mapping).
+ * (%PAGECTL_WALK_PID: the caller may not open /proc/@pid/pagemap, or its
+ * /proc does not show @pid's address space), ESRCH (no such process, or the
+ * target address space has exited), EINTR (killed while waiting), ENOMEM
+ * (%PAGECTL_WALK_PID: no memory to open /proc/@pid/pagemap), EOPNOTSUPP
+ * (%PAGECTL_WALK_PAGE_STATE, which only WALK_RANGE knows; or page tables
+ * this kernel cannot read safely: on a kernel that does not free page
+ * tables through RCU, those of another process's address space or of a
+ * shared hugetlb mapping).
  */
 struct pagectl_walk {
 	__u32 size;
@@ -722,9 +724,9 @@ struct pagectl_walk_rec {
  * @record_size out of range, the @pid rules of WALK), EFAULT (@start or
  * @end above the user address space, @records not writable), ENOMEM (no
  * memory for the kernel's batch of records), EOPNOTSUPP (page tables this
- * kernel cannot read safely, as for WALK), EPERM, ESRCH and EINTR as for
- * WALK; EINTR only before the first record, after which the call returns
- * the records it has.
+ * kernel cannot read safely, as for WALK), EPERM, ESRCH, EINTR and ENOMEM
+ * as for WALK; EINTR only before the first record, after which the call
+ * returns the records it has.
  */
 struct pagectl_walk_range {
 	__u32 size;
@@ -821,9 +823,9 @@ struct pagectl_huge_slot {
  * @record_size out of range, the @pid rules of WALK), EFAULT (@start or
  * @end above the user address space, @records not writable), ENOMEM (no
  * memory for the kernel's batch of records), EOPNOTSUPP (page tables this
- * kernel cannot read safely, as for WALK), EPERM, ESRCH and EINTR as for
- * WALK; EINTR only before the first record, after which the call returns
- * the records it has.
+ * kernel cannot read safely, as for WALK), EPERM, ESRCH, EINTR and ENOMEM
+ * as for WALK; EINTR only before the first record, after which the call
+ * returns the records it has.
  */
 struct pagectl_huge_map {
 	__u32 size;
@@ -940,7 +942,8 @@ struct pagectl_watch_event {
  * ENOSPC (max_watches_per_file watches of this file, or max_watches_per_user
  * of its opener's files, are open), ENOMEM (no memory for the queue, the
  * entries or the descriptor), EMFILE (no free descriptor), ENFILE (the
- * system's limit of open files), EPERM, ESRCH and EINTR as for WALK.
+ * system's limit of open files), EPERM, ESRCH, EINTR and ENOMEM as for
+ * WALK.
  */
 struct pagectl_watch {
 	__u32 size;

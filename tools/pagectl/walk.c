@@ -216,8 +216,8 @@ static void walk_usage(FILE *out)
 		"/proc/PID/maps ([stack], [heap], [vdso], libc), optionally +OFFSET,\n"
 		"meaning that mapping's first address plus OFFSET.\n"
 		"\n"
-		"  -p, --pid PID   walk process PID (needs CAP_SYS_PTRACE);\n"
-		"                  default: pagectl itself\n"
+		"  -p, --pid PID   walk process PID, one whose /proc/PID/pagemap you may\n"
+		"                  read; default: pagectl itself\n"
 		"  -b, --bytes     sizes in bytes, not KiB, MiB, GiB\n"
 		"  -j, --json      print one JSON object (sizes in bytes)\n"
 		"      --pretty    print it indented\n");
@@ -259,7 +259,7 @@ const char *cli_walk_error(int err)
 {
 	switch (err) {
 	case -EPERM:
-		return "walking another process needs CAP_SYS_PTRACE";
+		return "not allowed to read that process (nor its /proc/PID/pagemap)";
 	case -ESRCH:
 		return "no such process, or it has exited";
 	case -EFAULT:

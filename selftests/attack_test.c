@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -29,10 +30,12 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/pagectl.h>
+#include <linux/userfaultfd.h>
 
 #include "kselftest_harness.h"
 #include "buf_util.h"
@@ -841,6 +844,169 @@ TEST_F(attack, pin_raced_against_unpin_of_guessed_handles)
 	TH_LOG("%lu pins, %lu released by the guessing threads", pins, r.stolen);
 	ASSERT_EQ(0, vmpin_kb(0));
 	close(r.fd);
+}
+
+/*
+ * Write-protect @page through a new userfaultfd: a write to it, the
+ * kernel's copy_to_user() included, waits until the fault is resolved.
+ * The descriptor, or -1 with the reason in @why.
+ */
+static int uffd_write_protect(void *page, char *why, size_t len)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = {
+		.range = { .start = uaddr(page), .len = PAGE_SZ },
+		.mode = UFFDIO_REGISTER_MODE_WP,
+	};
+	struct uffdio_writeprotect wp = {
+		.range = reg.range,
+		.mode = UFFDIO_WRITEPROTECT_MODE_WP,
+	};
+	int uffd = syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+
+	if (uffd < 0) {
+		snprintf(why, len, "userfaultfd: %s", strerror(errno));
+		return -1;
+	}
+	if (ioctl(uffd, UFFDIO_API, &api) || ioctl(uffd, UFFDIO_REGISTER, &reg) ||
+	    !(reg.ioctls & (1ULL << _UFFDIO_WRITEPROTECT)) ||
+	    ioctl(uffd, UFFDIO_WRITEPROTECT, &wp)) {
+		snprintf(why, len, "no userfaultfd write-protect of anonymous memory: %s",
+			 strerror(errno));
+		close(uffd);
+		return -1;
+	}
+	return uffd;
+}
+
+/* Whether a write-protect fault of @page is reported on @uffd within 10 s. */
+static bool uffd_wp_fault_seen(int uffd, const void *page)
+{
+	struct pollfd pfd = { .fd = uffd, .events = POLLIN };
+	struct uffd_msg msg;
+
+	if (poll(&pfd, 1, 10000) != 1 || read(uffd, &msg, sizeof(msg)) != sizeof(msg))
+		return false;
+	return msg.event == UFFD_EVENT_PAGEFAULT &&
+	       (msg.arg.pagefault.flags & UFFD_PAGEFAULT_FLAG_WP) &&
+	       (msg.arg.pagefault.address & ~(PAGE_SZ - 1)) == uaddr(page);
+}
+
+/* The rows of debugfs's list of every pin that are this process's, -1 if unreadable. */
+static long pins_listed(void)
+{
+	FILE *f = fopen("/sys/kernel/debug/pagectl/pins", "re");
+	char line[256];
+	long rows = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (atoi(line) == getpid())
+			rows++;
+	fclose(f);
+	return rows;
+}
+
+struct blocked_pin {
+	int fd;
+	struct pagectl_pin *arg;
+	int ret;
+};
+
+static void *pin_in_thread(void *arg)
+{
+	struct blocked_pin *b = arg;
+
+	b->ret = call(b->fd, PAGECTL_PIN, b->arg);
+	return NULL;
+}
+
+/* The handles another thread tries while PIN waits: the next one, and beyond. */
+#define GUESSES	4
+
+/*
+ * A PIN stopped in its copy-back, its pages pinned and its handle reserved:
+ * until the caller has the handle, another thread of the file can neither
+ * describe nor arm a timer on nor release the pin, and the pin is in no
+ * list; once PIN returns, the handle is the one it tried, and works.
+ */
+TEST_F(attack, pin_blocked_in_its_copy_back_is_unreachable)
+{
+	struct uffdio_writeprotect unprotect = { .mode = 0 };	/* clear, wake */
+	int described[GUESSES], armed[GUESSES], unpinned[GUESSES];
+	struct blocked_pin b = { .ret = -1 };
+	struct pagectl_pin_describe d;
+	struct pagectl_frame f;
+	long held, listed;
+	pthread_t thr;
+	char why[128];
+	bool faulted;
+	int uffd;
+	void *mem;
+	__u64 h;
+
+	mem = touched(PAGE_SZ);
+	ASSERT_NE(NULL, mem);
+	b.arg = mmap(NULL, PAGE_SZ, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, b.arg);
+	*b.arg = (struct pagectl_pin) { .size = sizeof(*b.arg), .flags = PAGECTL_PIN_WRITE,
+					.addr = uaddr(mem), .length = PAGE_SZ };
+	uffd = uffd_write_protect(b.arg, why, sizeof(why));
+	if (uffd < 0)
+		SKIP(return, "%s", why);
+	/* A new file: its first handle is 1. */
+	b.fd = open(DEVICE, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, b.fd);
+	ASSERT_EQ(0, pthread_create(&thr, NULL, pin_in_thread, &b));
+
+	/* PIN read its argument; writing the result back, it waits for us. */
+	faulted = uffd_wp_fault_seen(uffd, b.arg);
+	for (h = 1; h <= GUESSES; h++) {
+		d = describe_arg(h, 0, 0, &f, 1);
+		described[h - 1] = describe(b.fd, &d);
+		armed[h - 1] = timer(b.fd, h, 0, 0, PERIOD_NS, NULL);
+		unpinned[h - 1] = unpin(b.fd, h, 0);
+	}
+	held = vmpin_kb(0);
+	listed = pins_listed();
+
+	/* Resolved, the copy-back completes and PIN returns. */
+	unprotect.range = (struct uffdio_range) { .start = uaddr(b.arg), .len = PAGE_SZ };
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_WRITEPROTECT, &unprotect));
+	pthread_join(thr, NULL);
+	ASSERT_TRUE(faulted);
+
+	/* While it waited, the pin was made and held, but nobody could reach it. */
+	for (h = 1; h <= GUESSES; h++) {
+		ASSERT_EQ(ENOENT, described[h - 1]) {
+			TH_LOG("PIN_DESCRIBE of handle %llu", h);
+		}
+		ASSERT_EQ(ENOENT, armed[h - 1]) {
+			TH_LOG("TIMER of handle %llu", h);
+		}
+		ASSERT_EQ(ENOENT, unpinned[h - 1]) {
+			TH_LOG("UNPIN of handle %llu", h);
+		}
+	}
+	ASSERT_EQ(PAGE_SZ >> 10, held);
+	/* debugfs lists the pins a lookup finds; -1: no debugfs to ask. */
+	if (listed < 0)
+		TH_LOG("no /sys/kernel/debug/pagectl/pins: the list is not checked");
+	ASSERT_GE(0, listed);
+
+	/* Returned, the pin is its creator's to use and release. */
+	ASSERT_EQ(0, b.ret);
+	ASSERT_EQ(1, b.arg->handle);
+	ASSERT_EQ(uaddr(mem), b.arg->start);
+	ASSERT_EQ(1, b.arg->npages);
+	ASSERT_EQ(0, frame_at(b.fd, 1, 0, &f));
+	ASSERT_EQ(listed < 0 ? -1 : 1, pins_listed());
+	ASSERT_EQ(0, unpin(b.fd, 1, 0));
+	ASSERT_EQ(0, vmpin_kb(0));
+	close(b.fd);
+	close(uffd);
 }
 
 /* A PIN whose handle cannot be copied back leaves nothing behind. */

@@ -12,10 +12,11 @@
  * process sees nothing but the notifier.
  *
  * With PAGECTL_WATCH_ENTRIES, the watch also keeps the entry of every page
- * of its range, read when it is created and again over each event's range
- * as the event is read: in process context, under the mmap lock, the way
- * walk.h reads tables. An event then carries the entry at its start as it
- * was last read, and as it is now.
+ * of its range, read when it is created (against the notifier's sequence,
+ * so that no change racing with the creation leaves a stale entry) and again
+ * over each event's range as the event is read: in process context, under
+ * the mmap lock, the way walk.h reads tables. An event then carries the
+ * entry at its start as it was last read, and as it is now.
  *
  * Lifetime: the watch belongs to its file. The notifier holds the target
  * mm_struct with mmgrab() (mmu_interval_notifier_insert() takes it), never
@@ -35,6 +36,7 @@
 #include <linux/overflow.h>
 #include <linux/poll.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -245,6 +247,35 @@ static int pagectl_watch_read_entries(struct pagectl_watcher *w,
 	}
 	mmap_read_unlock(mm);
 	mmput(mm);
+	return 0;
+}
+
+/*
+ * The first reading of the entries, once the notifier is in: a change that
+ * starts after the insertion is an event, and one already running then
+ * (begun before the notifier existed, so never an event of this watch) is
+ * waited for by mmu_interval_read_begin(). A reading that an invalidation
+ * overlapped is made again, as the notifier's users do
+ * (Documentation/mm/hmm.rst); the event is queued as well.
+ */
+static int pagectl_watch_first_entries(struct pagectl_watcher *w)
+{
+	unsigned long seq;
+	bool retry;
+	int ret;
+
+	do {
+		seq = mmu_interval_read_begin(&w->notifier);
+		ret = pagectl_watch_read_entries(w, w->start, w->end);
+		if (ret)
+			return ret;
+		/* The callback sets the sequence under this lock. */
+		spin_lock(&w->lock);
+		retry = mmu_interval_read_retry(&w->notifier, seq);
+		spin_unlock(&w->lock);
+		if (retry && fatal_signal_pending(current))
+			return -EINTR;
+	} while (retry);
 	return 0;
 }
 
@@ -503,9 +534,8 @@ int pagectl_watch_ioctl(struct pagectl_ucmd *ucmd)
 					   &pagectl_watch_ops);
 	if (ret)
 		goto err_put_fd;
-	/* Read after the notifier is in: no change between the two is missed. */
 	if (w->entries) {
-		ret = pagectl_watch_read_entries(w, start, end);
+		ret = pagectl_watch_first_entries(w);
 		if (ret)
 			goto err_remove;
 	}

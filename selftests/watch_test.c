@@ -891,4 +891,67 @@ TEST_F(watch, entries_read_while_the_range_changes)
 	TH_LOG("%ld events read with their entries", events);
 }
 
+#define ZAP_PAGES	512
+
+struct zap {
+	__u8 *buf;
+	int spin;	/* how long to wait before the zap */
+};
+
+/* After a short wait, empty the whole range at once. */
+static void *zap_range(void *arg)
+{
+	struct zap *z = arg;
+
+	for (volatile int i = 0; i < z->spin; i++)
+		;
+	madvise(z->buf, ZAP_PAGES * PAGE_SZ, MADV_DONTNEED);
+	return NULL;
+}
+
+/*
+ * A watch made while another thread empties its range: MADV_DONTNEED holds
+ * the mmap lock only for reading, so its invalidation runs beside the
+ * creation, and one begun before the notifier existed is no event of the
+ * watch. Once the events are read, the next change's entry before must be
+ * the empty page that thread left, never a present one the creation read
+ * before the zap reached it. The last page is the one looked at: the zap
+ * reaches it last.
+ */
+TEST_F(watch, first_entries_raced_against_a_zap)
+{
+	__u8 *buf = map_touched(ZAP_PAGES), *last = buf + (ZAP_PAGES - 1) * PAGE_SZ;
+	struct pagectl_watch_event ev;
+	double end = now_us() + 3e6;
+	int rounds = 0, w, ret;
+	struct zap z = { .buf = buf };
+	pthread_t t;
+
+	ASSERT_NE(NULL, buf);
+	while (now_us() < end) {
+		for (int i = 0; i < ZAP_PAGES; i++)
+			buf[i * PAGE_SZ] = 1;
+		z.spin = (rounds * 7919) % 20000;
+		ASSERT_EQ(0, pthread_create(&t, NULL, zap_range, &z));
+		w = watch_entries(self->fd, buf, ZAP_PAGES * PAGE_SZ);
+		ASSERT_LE(0, w);
+		ASSERT_EQ(0, pthread_join(t, NULL));
+		while ((ret = next_event(w, &ev)) == 1)
+			;
+		ASSERT_EQ(0, ret);
+		ASSERT_EQ(0, madvise(last, PAGE_SZ, MADV_DONTNEED));
+		ASSERT_EQ(1, next_event(w, &ev));
+		ASSERT_EQ(PAGECTL_WATCH_CLEAR, ev.event);
+		ASSERT_EQ(uaddr(last), ev.start);
+		ASSERT_EQ(PAGECTL_ENTRY_NONE, ev.before_kind) {
+			TH_LOG("round %d: a stale entry %u for a page emptied before", rounds,
+			       ev.before_kind);
+		}
+		close(w);
+		rounds++;
+	}
+	TH_LOG("%d watches made while their range was emptied", rounds);
+	munmap(buf, ZAP_PAGES * PAGE_SZ);
+}
+
 TEST_HARNESS_MAIN

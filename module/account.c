@@ -33,86 +33,185 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/sysfs.h>
 
 #include "internal.h"
 
-/**
- * pagectl_param_set() - set a numeric module parameter within its bounds
- * @val: the value given, at load or written to /sys/module/pagectl/parameters
- * @kp: the parameter; @kp->arg points at the variable
- * @min: the smallest value allowed
- * @max: the largest value allowed
- * @size: the variable's size: 2, 4 or 8 bytes
- *
- * A value out of bounds is refused with a message, so that no limit can be
- * set to what would wrap or divide by zero where it is used.
- *
- * Return: 0, or -EINVAL.
+/*
+ * A numeric parameter within its bounds, at load and when root writes it
+ * through /sys/module/pagectl/parameters: a value out of bounds is refused
+ * with a message, so that no limit can be set to what would wrap or divide
+ * by zero where it is used.
  */
-int pagectl_param_set(const char *val, const struct kernel_param *kp,
-		      unsigned long min, unsigned long max, size_t size)
+static int pagectl_param_set(const char *val, const struct kernel_param *kp)
 {
+	const struct pagectl_param *p = kp->arg;
 	unsigned long v;
 
-	if (kstrtoul(val, 0, &v) || v < min || v > max) {
+	if (kstrtoul(val, 0, &v) || v < p->min || v > p->max) {
 		pr_err("pagectl: %s=%.*s refused: not a number from %lu to %lu\n",
-		       kp->name, (int)strcspn(val, "\n"), val, min, max);
+		       kp->name, (int)strcspn(val, "\n"), val, p->min, p->max);
 		return -EINVAL;
 	}
-	switch (size) {
+	switch (p->size) {
 	case sizeof(u16):
-		WRITE_ONCE(*(u16 *)kp->arg, v);
+		WRITE_ONCE(*(u16 *)p->var, v);
 		break;
 	case sizeof(u32):
-		WRITE_ONCE(*(u32 *)kp->arg, v);
+		WRITE_ONCE(*(u32 *)p->var, v);
 		break;
 	default:
-		WRITE_ONCE(*(unsigned long *)kp->arg, v);
+		WRITE_ONCE(*(unsigned long *)p->var, v);
 		break;
 	}
 	return 0;
 }
 
+static int pagectl_param_get(char *buf, const struct kernel_param *kp)
+{
+	const struct pagectl_param *p = kp->arg;
+	unsigned long v;
+
+	switch (p->size) {
+	case sizeof(u16):
+		v = READ_ONCE(*(u16 *)p->var);
+		break;
+	case sizeof(u32):
+		v = READ_ONCE(*(u32 *)p->var);
+		break;
+	default:
+		v = READ_ONCE(*(unsigned long *)p->var);
+		break;
+	}
+	return sysfs_emit(buf, "%lu\n", v);
+}
+
+const struct kernel_param_ops pagectl_param_ops = {
+	.set = pagectl_param_set,
+	.get = pagectl_param_get,
+};
+
 unsigned long pagectl_max_pin_pages = 1UL << 20;
-PAGECTL_PARAM(max_pin_pages, pagectl_max_pin_pages, ulong, 0, 1UL << 36,
-	      "Pages one open file may hold pinned (default 1048576)");
+static struct pagectl_param pagectl_param_max_pin_pages = {
+	.var = &pagectl_max_pin_pages,
+	.size = sizeof(pagectl_max_pin_pages),
+	.min = 0,
+	.max = 1UL << 36,
+};
+module_param_cb(max_pin_pages, &pagectl_param_ops, &pagectl_param_max_pin_pages, 0644);
+__MODULE_PARM_TYPE(max_pin_pages, "ulong");
+MODULE_PARM_DESC(max_pin_pages,
+		 "Pages one open file may hold pinned, 0 to 2^36 (default 1048576)");
 
 unsigned int pagectl_max_walk_records = 65536;
-PAGECTL_PARAM(max_walk_records, pagectl_max_walk_records, uint, 1, 1U << 24,
-	      "Records one WALK_RANGE call returns at most (default 65536)");
+static struct pagectl_param pagectl_param_max_walk_records = {
+	.var = &pagectl_max_walk_records,
+	.size = sizeof(pagectl_max_walk_records),
+	.min = 1,
+	.max = 1U << 24,
+};
+module_param_cb(max_walk_records, &pagectl_param_ops, &pagectl_param_max_walk_records, 0644);
+__MODULE_PARM_TYPE(max_walk_records, "uint");
+MODULE_PARM_DESC(max_walk_records,
+		 "Records one WALK_RANGE call returns at most, 1 to 2^24 (default 65536)");
 
 unsigned long pagectl_max_buf_bytes = 1UL << 30;
-PAGECTL_PARAM(max_buf_bytes, pagectl_max_buf_bytes, ulong, 0, 1UL << 46,
-	      "Bytes of live buffers one open file may create (default 1073741824)");
+static struct pagectl_param pagectl_param_max_buf_bytes = {
+	.var = &pagectl_max_buf_bytes,
+	.size = sizeof(pagectl_max_buf_bytes),
+	.min = 0,
+	.max = 1UL << 46,
+};
+module_param_cb(max_buf_bytes, &pagectl_param_ops, &pagectl_param_max_buf_bytes, 0644);
+__MODULE_PARM_TYPE(max_buf_bytes, "ulong");
+MODULE_PARM_DESC(max_buf_bytes,
+		 "Bytes of live buffers one open file may create, 0 to 2^46 (default 2^30)");
 
 unsigned int pagectl_max_timers_per_user = 64;
-PAGECTL_PARAM(max_timers_per_user, pagectl_max_timers_per_user, uint, 0, 65536,
-	      "Timers the files one user opened may have armed at once (default 64)");
+static struct pagectl_param pagectl_param_max_timers_per_user = {
+	.var = &pagectl_max_timers_per_user,
+	.size = sizeof(pagectl_max_timers_per_user),
+	.min = 0,
+	.max = 65536,
+};
+module_param_cb(max_timers_per_user, &pagectl_param_ops, &pagectl_param_max_timers_per_user, 0644);
+__MODULE_PARM_TYPE(max_timers_per_user, "uint");
+MODULE_PARM_DESC(max_timers_per_user,
+		 "Timers one user's files may have armed at once, 0 to 65536 (default 64)");
 
 unsigned int pagectl_max_timers = 256;
-PAGECTL_PARAM(max_timers, pagectl_max_timers, uint, 0, 65536,
-	      "Timers armed at once in the whole module (default 256)");
+static struct pagectl_param pagectl_param_max_timers = {
+	.var = &pagectl_max_timers,
+	.size = sizeof(pagectl_max_timers),
+	.min = 0,
+	.max = 65536,
+};
+module_param_cb(max_timers, &pagectl_param_ops, &pagectl_param_max_timers, 0644);
+__MODULE_PARM_TYPE(max_timers, "uint");
+MODULE_PARM_DESC(max_timers,
+		 "Timers armed at once in the whole module, 0 to 65536 (default 256)");
 
 unsigned long pagectl_min_timer_period_ns = 100000;
-PAGECTL_PARAM(min_timer_period_ns, pagectl_min_timer_period_ns, ulong,
-	      PAGECTL_TIMER_MIN_PERIOD_NS, NSEC_PER_SEC,
-	      "Shortest timer period without CAP_SYS_ADMIN, in ns (default 100000)");
+static struct pagectl_param pagectl_param_min_timer_period_ns = {
+	.var = &pagectl_min_timer_period_ns,
+	.size = sizeof(pagectl_min_timer_period_ns),
+	.min = PAGECTL_TIMER_MIN_PERIOD_NS,
+	.max = NSEC_PER_SEC,
+};
+module_param_cb(min_timer_period_ns, &pagectl_param_ops, &pagectl_param_min_timer_period_ns, 0644);
+__MODULE_PARM_TYPE(min_timer_period_ns, "ulong");
+MODULE_PARM_DESC(min_timer_period_ns,
+		 "Shortest timer period without CAP_SYS_ADMIN in ns, 10^4 to 10^9 (default 100000)");
 
 unsigned int pagectl_max_watches_per_file = 16;
-PAGECTL_PARAM(max_watches_per_file, pagectl_max_watches_per_file, uint, 0, 65536,
-	      "Watches created through one open file that may be open at once (default 16)");
+static struct pagectl_param pagectl_param_max_watches_per_file = {
+	.var = &pagectl_max_watches_per_file,
+	.size = sizeof(pagectl_max_watches_per_file),
+	.min = 0,
+	.max = 65536,
+};
+module_param_cb(max_watches_per_file, &pagectl_param_ops,
+		&pagectl_param_max_watches_per_file, 0644);
+__MODULE_PARM_TYPE(max_watches_per_file, "uint");
+MODULE_PARM_DESC(max_watches_per_file,
+		 "Watches of one open file open at once, 0 to 65536 (default 16)");
 
 unsigned int pagectl_max_watches_per_user = 64;
-PAGECTL_PARAM(max_watches_per_user, pagectl_max_watches_per_user, uint, 0, 65536,
-	      "Watches the files one user opened may have open at once (default 64)");
+static struct pagectl_param pagectl_param_max_watches_per_user = {
+	.var = &pagectl_max_watches_per_user,
+	.size = sizeof(pagectl_max_watches_per_user),
+	.min = 0,
+	.max = 65536,
+};
+module_param_cb(max_watches_per_user, &pagectl_param_ops,
+		&pagectl_param_max_watches_per_user, 0644);
+__MODULE_PARM_TYPE(max_watches_per_user, "uint");
+MODULE_PARM_DESC(max_watches_per_user,
+		 "Watches one user's files may have open at once, 0 to 65536 (default 64)");
 
 unsigned int pagectl_max_watches = 1024;
-PAGECTL_PARAM(max_watches, pagectl_max_watches, uint, 0, 65536,
-	      "Watches open at once in the whole module (default 1024)");
+static struct pagectl_param pagectl_param_max_watches = {
+	.var = &pagectl_max_watches,
+	.size = sizeof(pagectl_max_watches),
+	.min = 0,
+	.max = 65536,
+};
+module_param_cb(max_watches, &pagectl_param_ops, &pagectl_param_max_watches, 0644);
+__MODULE_PARM_TYPE(max_watches, "uint");
+MODULE_PARM_DESC(max_watches,
+		 "Watches open at once in the whole module, 0 to 65536 (default 1024)");
 
 unsigned int pagectl_max_watch_queue = 4096;
-PAGECTL_PARAM(max_watch_queue, pagectl_max_watch_queue, uint, 1, 65536,
-	      "Events one watch may queue at most (default 4096)");
+static struct pagectl_param pagectl_param_max_watch_queue = {
+	.var = &pagectl_max_watch_queue,
+	.size = sizeof(pagectl_max_watch_queue),
+	.min = 1,
+	.max = 65536,
+};
+module_param_cb(max_watch_queue, &pagectl_param_ops, &pagectl_param_max_watch_queue, 0644);
+__MODULE_PARM_TYPE(max_watch_queue, "uint");
+MODULE_PARM_DESC(max_watch_queue,
+		 "Events one watch may queue at most, 1 to 65536 (default 4096)");
 
 static atomic_t pagectl_timers_armed = ATOMIC_INIT(0);
 static atomic_t pagectl_watches_open = ATOMIC_INIT(0);

@@ -134,7 +134,6 @@ static int pagectl_buf_alloc_huge(struct pagectl_buf *b, gfp_t gfp)
 	return 0;
 }
 
-
 /**
  * pagectl_buf_create_ioctl() - PAGECTL_BUF_CREATE: allocate a buffer and
  *	its file

@@ -286,27 +286,25 @@ void pagectl_buf_unregister(struct pagectl_buf *b);
 extern const struct file_operations *pagectl_buf_file_ops;
 bool pagectl_file_is_buf(const struct file *file);
 
-/*
- * A numeric module parameter with bounds, refused outside them at load and
- * when written through /sys/module/pagectl/parameters (account.c).
+/**
+ * struct pagectl_param - a numeric module parameter and its bounds
+ * @var: the variable
+ * @size: its size: sizeof(u16), sizeof(u32) or sizeof(unsigned long)
+ * @min: the smallest value allowed
+ * @max: the largest value allowed
+ *
+ * Set through pagectl_param_ops, which refuses a value out of bounds at
+ * load and when written through /sys/module/pagectl/parameters (account.c).
  */
-#define PAGECTL_PARAM(_name, _var, _type, _min, _max, _desc)			\
-	static int pagectl_set_##_name(const char *val,				\
-				       const struct kernel_param *kp)		\
-	{									\
-		return pagectl_param_set(val, kp, _min, _max, sizeof(_var));	\
-	}									\
-	static const struct kernel_param_ops pagectl_##_name##_ops = {		\
-		.set = pagectl_set_##_name,					\
-		.get = param_get_##_type,					\
-	};									\
-	module_param_cb(_name, &pagectl_##_name##_ops, &_var, 0644);		\
-	__MODULE_PARM_TYPE(_name, #_type);					\
-	MODULE_PARM_DESC(_name, _desc)
+struct pagectl_param {
+	void *var;
+	size_t size;
+	unsigned long min;
+	unsigned long max;
+};
 
 /* account.c */
-int pagectl_param_set(const char *val, const struct kernel_param *kp,
-		      unsigned long min, unsigned long max, size_t size);
+extern const struct kernel_param_ops pagectl_param_ops;
 extern unsigned int pagectl_max_watches;
 extern unsigned int pagectl_max_timers_per_user;
 extern unsigned int pagectl_max_timers;

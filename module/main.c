@@ -30,17 +30,13 @@
 
 /* Read when the device is registered: set at load only. */
 static ushort mode = 0600;
-
-static int pagectl_set_mode(const char *val, const struct kernel_param *kp)
-{
-	return pagectl_param_set(val, kp, 0, 0777, sizeof(mode));
-}
-
-static const struct kernel_param_ops pagectl_mode_ops = {
-	.set = pagectl_set_mode,
-	.get = param_get_ushort,
+static struct pagectl_param pagectl_param_mode = {
+	.var = &mode,
+	.size = sizeof(mode),
+	.min = 0,
+	.max = 0777,
 };
-module_param_cb(mode, &pagectl_mode_ops, &mode, 0444);
+module_param_cb(mode, &pagectl_param_ops, &pagectl_param_mode, 0444);
 __MODULE_PARM_TYPE(mode, "ushort");
 MODULE_PARM_DESC(mode, "Permission bits of /dev/pagectl, 0 to 0777 (default 0600)");
 

@@ -14,14 +14,15 @@
  * Copyright (C) 2026 The pagectl authors
  */
 #define _GNU_SOURCE
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1143,12 +1144,31 @@ static int view_of(int fd, const __u8 *p, __u64 handle, struct view *v)
 	return 0;
 }
 
-/* The first page of libc's file, which every dynamically linked program maps. */
+/*
+ * The file of libc, whose first page every dynamically linked program maps:
+ * the mapping that holds printf(), from /proc/self/maps.
+ */
 static const char *libc_path(void)
 {
-	static Dl_info info;
+	static char path[PATH_MAX];
+	unsigned long at = (unsigned long)&printf, lo, hi;
+	char line[PATH_MAX + 128];
+	FILE *f = fopen("/proc/self/maps", "r");
+	bool found = false;
 
-	return dladdr((void *)&printf, &info) ? info.dli_fname : NULL;
+	if (!f)
+		return NULL;
+	while (!found && fgets(line, sizeof(line), f)) {
+		char *slash = strchr(line, '/');
+
+		if (sscanf(line, "%lx-%lx", &lo, &hi) == 2 && lo <= at && at < hi && slash) {
+			slash[strcspn(slash, "\n")] = 0;
+			snprintf(path, sizeof(path), "%s", slash);
+			found = true;
+		}
+	}
+	fclose(f);
+	return found ? path : NULL;
 }
 
 /* The attacker: maps and pins libc's first page, then a view per byte of @go. */

@@ -195,7 +195,7 @@ TEST_F(device, parameters_out_of_bounds_refused_at_load)
 	char arg[96];
 
 	ASSERT_EQ(0, unload_module());
-	for (size_t i = 0; i < sizeof(params) / sizeof(params[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(params); i++) {
 		for (int hi = 0; hi < 2; hi++) {
 			const char *v = hi ? params[i].high : params[i].low;
 
@@ -219,7 +219,7 @@ TEST_F(device, parameters_out_of_bounds_refused_at_write)
 {
 	char before[64], after[64];
 
-	for (size_t i = 0; i < sizeof(params) / sizeof(params[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(params); i++) {
 		const char *name = params[i].name;
 
 		ASSERT_EQ(0, param_read(name, before, sizeof(before))) TH_LOG("%s", name);

@@ -895,15 +895,16 @@ TEST_F(watch, entries_read_while_the_range_changes)
 
 struct zap {
 	__u8 *buf;
-	int spin;	/* how long to wait before the zap */
+	int wait_us;	/* how long to wait before the zap */
 };
 
 /* After a short wait, empty the whole range at once. */
 static void *zap_range(void *arg)
 {
 	struct zap *z = arg;
+	double until = now_us() + z->wait_us;
 
-	for (volatile int i = 0; i < z->spin; i++)
+	while (now_us() < until)
 		;
 	madvise(z->buf, ZAP_PAGES * PAGE_SZ, MADV_DONTNEED);
 	return NULL;
@@ -931,7 +932,7 @@ TEST_F(watch, first_entries_raced_against_a_zap)
 	while (now_us() < end) {
 		for (int i = 0; i < ZAP_PAGES; i++)
 			buf[i * PAGE_SZ] = 1;
-		z.spin = (rounds * 7919) % 20000;
+		z.wait_us = (rounds * 7919) % 200;
 		ASSERT_EQ(0, pthread_create(&t, NULL, zap_range, &z));
 		w = watch_entries(self->fd, buf, ZAP_PAGES * PAGE_SZ);
 		ASSERT_LE(0, w);

@@ -997,7 +997,8 @@ struct pagectl_watch {
  * Errors: ENOENT (unknown handle, or one UNPIN released while the call
  * ran), EBADF (%PAGECTL_TIMER_BUF: @target is not an open descriptor),
  * EINVAL (%PAGECTL_TIMER_BUF: the descriptor is not a pagectl buffer;
- * @offset misaligned or beyond the pin or buffer, @period_ns too short or above 2^63 - 1, DISARM with @offset or @period_ns set),
+ * @offset misaligned or beyond the pin or buffer, @period_ns too short or
+ * above 2^63 - 1, DISARM with @offset or @period_ns set),
  * EACCES (pin not made for writing; %PAGECTL_TIMER_BUF: the descriptor is
  * not open for writing and this file did not create the buffer), ENOSPC
  * (%PAGECTL_TIMER_MAX_PER_FILE armed on this file, or the module's

@@ -5,6 +5,7 @@
  * Copyright (C) 2026 The pagectl authors
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -696,6 +697,51 @@ void fail_sweep_hit(struct fail_sweep *s, int ret)
 	/* A call that succeeded without reaching the failure: all were covered. */
 	if (!ret && !s->hit)
 		s->done = true;
+}
+
+/* Descriptors open in this process, less the one that counts them. */
+static long open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	long n = -1;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
+int leftovers(int fd, struct leftovers *l)
+{
+	struct pagectl_pin_range r;
+	struct pagectl_pin_check pc = {
+		.size = sizeof(pc),
+		.addr = uaddr(&r),
+		.length = 1,
+		.records = uaddr(&r),
+		.record_size = sizeof(r),
+		.max_records = 1,
+	};
+
+	memset(l, 0, sizeof(*l));
+	l->fds = open_fds();
+	l->files = proc_field("/proc/pagectl", "open files");
+	l->pins = proc_field("/proc/pagectl", "pins");
+	l->pinned_pages = proc_field("/proc/pagectl", "pinned pages");
+	l->timers = proc_field("/proc/pagectl", "timers");
+	l->buffers = proc_field("/proc/pagectl", "buffers");
+	if (l->fds < 0 || l->files < 0 || l->pins < 0 || l->pinned_pages < 0 ||
+	    l->timers < 0 || l->buffers < 0)
+		return -1;
+	/* Any range of the caller's will do: only the limits are read. */
+	if (call(fd, PAGECTL_PIN_CHECK, &pc))
+		return -1;
+	l->locked_pages = pc.locked_pages;
+	return 0;
 }
 
 /* The module file: $PAGECTL_MODULE, or the one installed for this kernel. */

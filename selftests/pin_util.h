@@ -176,6 +176,40 @@ void fail_sweep_hit(struct fail_sweep *s, int ret);
 	     fail_sweep_next(__sweep) && (fail_sweep_hit(__sweep, (_call)), true);)
 
 /*
+ * What a call could leave behind, to compare before and after a failed one:
+ * this process's descriptors; the module's open files, pins, pinned pages,
+ * timers and buffers (/proc/pagectl); and the pages charged to the user who
+ * opened @fd (PIN_CHECK's locked_pages: what pins, buffers and watches are
+ * charged to). leftovers() returns 0, or -1 when one cannot be read.
+ */
+struct leftovers {
+	long fds;
+	long files;
+	long pins;
+	long pinned_pages;
+	long timers;
+	long buffers;
+	__u64 locked_pages;
+};
+
+int leftovers(int fd, struct leftovers *l);
+
+/* In a TEST_F: everything counted in @_before, and nothing more. */
+#define ASSERT_NO_LEFTOVERS(_fd, _before) do {					\
+	const struct leftovers *__b = (_before);				\
+	struct leftovers __a;							\
+										\
+	ASSERT_EQ(0, leftovers(_fd, &__a));					\
+	ASSERT_EQ(__b->fds, __a.fds);						\
+	ASSERT_EQ(__b->files, __a.files);					\
+	ASSERT_EQ(__b->pins, __a.pins);						\
+	ASSERT_EQ(__b->pinned_pages, __a.pinned_pages);				\
+	ASSERT_EQ(__b->timers, __a.timers);					\
+	ASSERT_EQ(__b->buffers, __a.buffers);					\
+	ASSERT_EQ(__b->locked_pages, __a.locked_pages);				\
+} while (0)
+
+/*
  * Loading and unloading the module (root): find_module() locates the file
  * ($PAGECTL_MODULE, or /lib/modules/$(uname -r)/extra/pagectl.ko), the
  * others return 0 or an errno.

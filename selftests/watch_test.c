@@ -808,6 +808,79 @@ struct race {
 	int stop;
 };
 
+/* Pages a swept watch covers: its entries (8 bytes a page) more than a page. */
+#define SWEEP_PAGES	1024
+
+/* WATCH of SWEEP_PAGES from @addr of @pid (0: the file's) with @flags: 0 or an errno. */
+static int watch_sweep(int fd, __u64 addr, pid_t pid, __u32 flags, int *wfd)
+{
+	*wfd = watch_arg(fd, addr, addr + SWEEP_PAGES * PAGE_SZ, pid, 0, flags,
+			 sizeof(struct pagectl_watch_event));
+	return *wfd < 0 ? -*wfd : 0;
+}
+
+TEST_F(watch, allocation_failures_leave_nothing)
+{
+	__u64 max = param(MAX_WATCHES), addr[3] = { uaddr(self->buf), uaddr(self->buf) };
+	const __u32 flags[3] = { 0, PAGECTL_WATCH_ENTRIES, PAGECTL_WATCH_ENTRIES };
+	int fds[1000], ctl, injected[3], wfd, i;
+	struct leftovers before;
+	struct fail_sweep s;
+	pid_t pid[3] = { 0 };
+
+	/* Skip before the child exists. */
+	if (fail_sweep_begin(&s))
+		SKIP(return, "%s", s.why);
+	ASSERT_LT(0, max);
+	ASSERT_GT(1000, max);
+	pid[2] = child_start(&addr[2], &ctl);
+	ASSERT_LT(0, pid[2]);
+	ASSERT_NE(0, addr[2]);
+	ASSERT_EQ(0, leftovers(self->fd, &before));
+
+	/*
+	 * Every allocation failure of WATCH, of the caller's range, with its
+	 * entries, and of another process's: ENOMEM, and no descriptor, no
+	 * watch counted and no page charged left. The ring, and entries of
+	 * more than a page, are kvmalloc()ed: when kmalloc() fails it falls
+	 * back to vmalloc(), so failing that one attempt leaves the call to
+	 * succeed, deliberately.
+	 */
+	for (i = 0; i < 3; i++) {
+		FAIL_SWEEP(&s, watch_sweep(self->fd, addr[i], pid[i], flags[i], &wfd)) {
+			if (!s.ret) {
+				ASSERT_EQ(0, close(wfd));
+				continue;
+			}
+			ASSERT_EQ(ENOMEM, s.ret) {
+				TH_LOG("watch %d, allocation %d", i, s.nth);
+			}
+			ASSERT_NO_LEFTOVERS(self->fd, &before);
+		}
+		ASSERT_TRUE(s.done);
+		injected[i] = s.injected;
+		TH_LOG("watch %d: %d of %d rounds failed", i, s.injected, s.nth);
+	}
+	TH_LOG("%d, %d and %d allocation failures injected into WATCH, with entries, by pid",
+	       injected[0], injected[1], injected[2]);
+	ASSERT_LT(0, injected[0]);
+	ASSERT_LT(0, injected[1]);
+	ASSERT_LT(0, injected[2]);
+	close(ctl);
+	ASSERT_EQ(0, wait_exit(pid[2]));
+	ASSERT_EQ(0, leftovers(self->fd, &before));
+
+	/* The file's count is exact: all its watches fit, and not one more. */
+	for (i = 0; i < (int)max; i++) {
+		fds[i] = watch(self->fd, self->buf, PAGE_SZ, 0);
+		ASSERT_LE(0, fds[i]);
+	}
+	EXPECT_EQ(-ENOSPC, watch(self->fd, self->buf, PAGE_SZ, 0));
+	for (i = 0; i < (int)max; i++)
+		close(fds[i]);
+	ASSERT_NO_LEFTOVERS(self->fd, &before);
+}
+
 static void *mprotect_loop(void *arg)
 {
 	struct race *r = arg;

@@ -636,6 +636,69 @@ TEST_F(pc, other_process_errors)
 	munmap(buf, SMALL_LEN);
 }
 
+/* PIN_CHECK of the range of the sweep below: its own (@pid 0) or a child's. */
+static int check_sweep(int fd, pid_t pid, const __u8 *buf, struct check *c)
+{
+	if (pid)
+		return check_pid(fd, pid, buf, SMALL_LEN, PAGECTL_PIN_WRITE, c);
+	return check(fd, buf, SMALL_LEN, PAGECTL_PIN_WRITE, c);
+}
+
+TEST_F(pc, allocation_failures_leave_nothing)
+{
+	__u8 *buf = map_anon(SMALL_LEN);
+	struct check c, want[2];
+	struct leftovers before;
+	struct fail_sweep s;
+	struct pin_target t;
+	int injected[2], i;
+	pid_t pid[2];
+
+	/* Skip before the child exists. */
+	if (fail_sweep_begin(&s))
+		SKIP(return, "%s", s.why);
+	ASSERT_NE(NULL, buf);
+	memset(buf, 1, SMALL_LEN);
+	ASSERT_EQ(0, pin_target_start(&t, buf, SMALL_LEN, 4));
+	pid[0] = 0;
+	pid[1] = t.pid;
+	/* The answers; and no page of the records faults in during the sweep. */
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, check_sweep(self->fd, pid[i], buf, &want[i]));
+	ASSERT_EQ(0, check_sweep(self->fd, 0, buf, &c));
+	ASSERT_EQ(0, leftovers(self->fd, &before));
+
+	/*
+	 * Every allocation failure of PIN_CHECK, of the caller's range and of
+	 * the child's: ENOMEM and nothing left, or the whole answer.
+	 */
+	for (i = 0; i < 2; i++) {
+		FAIL_SWEEP(&s, check_sweep(self->fd, pid[i], buf, &c)) {
+			if (!s.ret) {
+				ASSERT_EQ(want[i].arg.nr_records, c.arg.nr_records);
+				ASSERT_EQ(0, memcmp(want[i].r, c.r,
+						    c.arg.nr_records * sizeof(c.r[0])));
+				continue;
+			}
+			ASSERT_EQ(ENOMEM, s.ret) {
+				TH_LOG("check %d, allocation %d", i, s.nth);
+			}
+			ASSERT_NO_LEFTOVERS(self->fd, &before);
+		}
+		ASSERT_TRUE(s.done);
+		injected[i] = s.injected;
+	}
+	TH_LOG("%d and %d allocation failures injected into PIN_CHECK, and by pid",
+	       injected[0], injected[1]);
+	ASSERT_LT(0, injected[0]);
+	ASSERT_LT(0, injected[1]);
+	ASSERT_NO_LEFTOVERS(self->fd, &before);
+
+	/* The child's PIN of the rest of its range succeeds, as before the sweep. */
+	ASSERT_EQ(0, pin_target_finish(&t));
+	munmap(buf, SMALL_LEN);
+}
+
 /* Pages of a CMA area, when the guest has one (hugetlb_cma= or cma=). */
 static bool have_cma(void)
 {

@@ -404,6 +404,81 @@ TEST_F(huge, another_process_by_pid)
 	munmap(p, HPAGE_SZ);
 }
 
+#define SWEEP_SLOTS	4
+
+/* HUGE_MAP of SWEEP_SLOTS slots at @p of @pid (0: the caller): 0 or an errno. */
+static int huge_sweep(int fd, void *p, pid_t pid, struct pagectl_huge_slot *slots)
+{
+	int n = huge_map(fd, uaddr(p), uaddr(p) + SWEEP_SLOTS * HPAGE_SZ, pid, slots,
+			 SWEEP_SLOTS);
+
+	return n < 0 ? -n : (n == SWEEP_SLOTS ? 0 : ENODATA);
+}
+
+TEST_F(huge, allocation_failures_leave_nothing)
+{
+	struct pagectl_huge_slot got[SWEEP_SLOTS], want[2][SWEEP_SLOTS];
+	void *p = map_aligned(SWEEP_SLOTS * HPAGE_SZ);
+	struct leftovers before;
+	struct fail_sweep s;
+	int injected[2], ready[2], i;
+	pid_t pid[2] = { 0 };
+	char c;
+
+	/* Skip before the child exists. */
+	if (fail_sweep_begin(&s))
+		SKIP(return, "%s", s.why);
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(0, madvise(p, SWEEP_SLOTS * HPAGE_SZ, MADV_NOHUGEPAGE));
+	touch(p, 3);
+	ASSERT_EQ(0, pipe(ready));
+	pid[1] = fork();
+	ASSERT_LE(0, pid[1]);
+	if (!pid[1]) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		touch(p, 7);
+		write(ready[1], "x", 1);
+		pause();
+		_exit(0);
+	}
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	/* The answers; and no page of the records faults in during the sweep. */
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, huge_sweep(self->fd, p, pid[i], want[i]));
+	ASSERT_EQ(0, huge_sweep(self->fd, p, 0, got));
+	ASSERT_EQ(0, leftovers(self->fd, &before));
+
+	/*
+	 * Every allocation failure of HUGE_MAP, of the caller's range and of
+	 * the child's: ENOMEM and nothing left, or the whole answer.
+	 */
+	for (i = 0; i < 2; i++) {
+		FAIL_SWEEP(&s, huge_sweep(self->fd, p, pid[i], got)) {
+			if (!s.ret) {
+				ASSERT_EQ(0, memcmp(want[i], got, sizeof(got)));
+				continue;
+			}
+			ASSERT_EQ(ENOMEM, s.ret) {
+				TH_LOG("map %d, allocation %d", i, s.nth);
+			}
+			ASSERT_NO_LEFTOVERS(self->fd, &before);
+		}
+		ASSERT_TRUE(s.done);
+		injected[i] = s.injected;
+	}
+	TH_LOG("%d and %d allocation failures injected into HUGE_MAP, and by pid",
+	       injected[0], injected[1]);
+	ASSERT_LT(0, injected[0]);
+	ASSERT_LT(0, injected[1]);
+	ASSERT_EQ(3, want[0][0].present);
+	ASSERT_EQ(7, want[1][0].present);
+	kill(pid[1], SIGKILL);
+	wait_signal(pid[1]);
+	close(ready[0]);
+	close(ready[1]);
+	munmap(p, SWEEP_SLOTS * HPAGE_SZ);
+}
+
 /* HUGE_MAP with @hm; 0 or the errno. */
 static int hm_errno(int fd, struct pagectl_huge_map hm)
 {

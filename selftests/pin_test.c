@@ -1434,6 +1434,58 @@ TEST_F(pin, allocation_failures_leave_nothing)
 	munmap(buf, 4 * PAGE_SZ);
 }
 
+TEST_F(pin, describe_allocates_nothing)
+{
+	struct pagectl_frame f[4], want_f[4];
+	struct pagectl_extent x[4], want_x[4];
+	struct pagectl_pin_describe d;
+	struct leftovers before;
+	struct fail_sweep s;
+	unsigned int i;
+	__u64 h;
+	__u8 *buf;
+
+	buf = map_anon(4 * PAGE_SZ);
+	ASSERT_NE(NULL, buf);
+	h = pin_handle(self->fd, buf, 4 * PAGE_SZ, PAGECTL_PIN_WRITE);
+	ASSERT_NE(0, h);
+	/* The answers; and no page of the records faults in during the sweeps. */
+	d = describe_arg(h, 0, 0, want_f, 4);
+	ASSERT_EQ(0, describe(self->fd, &d));
+	d = describe_arg(h, PAGECTL_DESCRIBE_EXTENTS, 0, want_x, 4);
+	ASSERT_EQ(0, describe(self->fd, &d));
+	memcpy(f, want_f, sizeof(f));
+	memcpy(x, want_x, sizeof(x));
+	ASSERT_EQ(0, leftovers(self->fd, &before));
+
+	/*
+	 * PIN_DESCRIBE reads the pin's pages in place and writes each record
+	 * straight out: it allocates nothing, so the first call of each sweep
+	 * gets through without reaching the failure it was given.
+	 */
+	FAIL_SWEEP(&s, (d = describe_arg(h, 0, 0, f, 4), describe(self->fd, &d))) {
+		ASSERT_EQ(0, s.ret);
+		ASSERT_EQ(4, d.nr_records);
+		for (i = 0; i < 4; i++)
+			ASSERT_EQ(want_f[i].pfn, f[i].pfn);
+	}
+	ASSERT_EQ(1, s.nth);
+	ASSERT_EQ(0, s.injected);
+	ASSERT_NO_LEFTOVERS(self->fd, &before);
+
+	/* And for extents. */
+	FAIL_SWEEP(&s, (d = describe_arg(h, PAGECTL_DESCRIBE_EXTENTS, 0, x, 4),
+			describe(self->fd, &d))) {
+		ASSERT_EQ(0, s.ret);
+		ASSERT_EQ(0, memcmp(want_x, x, d.nr_records * sizeof(x[0])));
+	}
+	ASSERT_EQ(1, s.nth);
+	ASSERT_EQ(0, s.injected);
+	ASSERT_NO_LEFTOVERS(self->fd, &before);
+	ASSERT_EQ(0, unpin(self->fd, h, 0));
+	munmap(buf, 4 * PAGE_SZ);
+}
+
 TEST_F(pin, partly_unmapped_efault)
 {
 	struct pagectl_pin p;

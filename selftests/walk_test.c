@@ -947,6 +947,61 @@ TEST_F(walk, by_pid_as_pagemap_without_cap_sys_ptrace)
 	ASSERT_EQ(0, user_proc_stop(&other));
 }
 
+TEST_F(walk, allocation_failures_leave_nothing)
+{
+	struct leftovers before;
+	struct pagectl_walk w;
+	struct fail_sweep s;
+	struct target t;
+	__u8 *page;
+
+	/* Skip before the target exists. */
+	if (fail_sweep_begin(&s))
+		SKIP(return, "%s", s.why);
+	page = map_anon(PAGE_SZ);
+	ASSERT_NE(NULL, page);
+	ASSERT_EQ(0, target_start(&t));
+	ASSERT_EQ(0, walk_addr(self->fd, page, &w));
+	ASSERT_EQ(PAGECTL_ENTRY_LEAF, w.leaf_kind);
+	ASSERT_EQ(0, leftovers(self->fd, &before));
+
+	/*
+	 * A WALK of the caller's own address space reads its tables in place
+	 * and allocates nothing: the sweep's first call gets through without
+	 * reaching the failure it was given.
+	 */
+	FAIL_SWEEP(&s, walk_addr(self->fd, page, &w)) {
+		ASSERT_EQ(0, s.ret);
+		ASSERT_EQ(pagemap_pfn(page), w.pfn);
+	}
+	ASSERT_EQ(1, s.nth);
+	ASSERT_EQ(0, s.injected);
+	ASSERT_NO_LEFTOVERS(self->fd, &before);
+
+	/*
+	 * By pid: every allocation failure is ENOMEM and leaves nothing, or
+	 * the walk is complete. How many there are is the module's business
+	 * (finding the process allocates nothing; opening its pagemap would),
+	 * so the count is only reported.
+	 */
+	FAIL_SWEEP(&s, walk_pid(self->fd, t.pid, (void *)t.addr, &w)) {
+		if (!s.ret) {
+			ASSERT_EQ(t.pfn, w.pfn);
+			continue;
+		}
+		ASSERT_EQ(ENOMEM, s.ret) {
+			TH_LOG("allocation %d", s.nth);
+		}
+		ASSERT_NO_LEFTOVERS(self->fd, &before);
+	}
+	ASSERT_TRUE(s.done);
+	TH_LOG("%d allocation failures injected into WALK by pid", s.injected);
+	ASSERT_NO_LEFTOVERS(self->fd, &before);
+	close(t.fd);
+	target_stop(&t);
+	munmap(page, PAGE_SZ);
+}
+
 TEST_F(walk, handed_over_fd_walks_the_sender)
 {
 	struct target t;

@@ -623,6 +623,63 @@ TEST_F(buf, info_cursor_and_record_size)
 	ASSERT_EQ(EFAULT, call(self->fd, PAGECTL_BUF_INFO, &info));
 }
 
+/* BUF_INFO of @bfd's first NPAGES records, extents with @flags: 0 or an errno. */
+static int info_sweep(int bfd, __u32 flags, void *records, struct pagectl_buf_info *info)
+{
+	*info = (struct pagectl_buf_info) {
+		.size = sizeof(*info),
+		.flags = flags,
+		.records = uaddr(records),
+		.record_size = flags ? sizeof(struct pagectl_extent) :
+				       sizeof(struct pagectl_frame),
+		.max_records = NPAGES,
+	};
+	return call(bfd, PAGECTL_BUF_INFO, info);
+}
+
+TEST_F(buf, info_allocates_nothing)
+{
+	struct pagectl_frame f[NPAGES], want_f[NPAGES];
+	struct pagectl_extent x[NPAGES], want_x[NPAGES];
+	struct pagectl_buf_info info;
+	struct leftovers before;
+	struct fail_sweep s;
+	unsigned int i;
+
+	/* The answers; and no page of the records faults in during the sweeps. */
+	memset(want_f, 0, sizeof(want_f));
+	memset(want_x, 0, sizeof(want_x));
+	ASSERT_EQ(0, info_sweep(self->fd, 0, want_f, &info));
+	ASSERT_EQ(0, info_sweep(self->fd, PAGECTL_DESCRIBE_EXTENTS, want_x, &info));
+	memcpy(f, want_f, sizeof(f));
+	memcpy(x, want_x, sizeof(x));
+	ASSERT_EQ(0, leftovers(self->dev, &before));
+
+	/*
+	 * BUF_INFO reads the buffer's pages in place and writes each record
+	 * straight out: it allocates nothing, so the first call of each sweep
+	 * gets through without reaching the failure it was given.
+	 */
+	FAIL_SWEEP(&s, info_sweep(self->fd, 0, f, &info)) {
+		ASSERT_EQ(0, s.ret);
+		ASSERT_EQ(NPAGES, info.nr_records);
+		for (i = 0; i < NPAGES; i++)
+			ASSERT_EQ(want_f[i].pfn, f[i].pfn);
+	}
+	ASSERT_EQ(1, s.nth);
+	ASSERT_EQ(0, s.injected);
+	ASSERT_NO_LEFTOVERS(self->dev, &before);
+
+	/* And for extents. */
+	FAIL_SWEEP(&s, info_sweep(self->fd, PAGECTL_DESCRIBE_EXTENTS, x, &info)) {
+		ASSERT_EQ(0, s.ret);
+		ASSERT_EQ(0, memcmp(want_x, x, info.nr_records * sizeof(x[0])));
+	}
+	ASSERT_EQ(1, s.nth);
+	ASSERT_EQ(0, s.injected);
+	ASSERT_NO_LEFTOVERS(self->dev, &before);
+}
+
 TEST_F(buf, fill_bad_ranges)
 {
 	/* Length 0, misaligned offset or length, past the end: EINVAL. */

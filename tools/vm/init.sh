@@ -107,8 +107,10 @@ run_tests()
 			continue
 		fi
 		cd /opt/pagectl/selftests
+		t0=$(cut -d' ' -f1 /proc/uptime)
 		timeout "$TEST_TIMEOUT" "$prog" > /tmp/out 2>&1
 		rc=$?
+		secs=$(awk -v t0="$t0" '{ printf "%.1f", $1 - t0 }' /proc/uptime)
 		# The harness forks each test; a timeout kills only the parent.
 		killall -9 "$t" 2>/dev/null
 		cd /
@@ -126,7 +128,7 @@ run_tests()
 		passed=$((passed + ${p:-0}))
 		failed=$((failed + ${f:-0}))
 		skipped=$((skipped + ${s:-0}))
-		say "result $t: rc=$rc pass=${p:-0} fail=${f:-0} skip=${s:-0}"
+		say "result $t: rc=$rc pass=${p:-0} fail=${f:-0} skip=${s:-0} (${secs} s)"
 		if ! klog_check "$t"; then
 			say "result kernel-log $t: failed"
 			failed=$((failed + 1))

@@ -274,6 +274,31 @@ int user_proc_stop(struct user_proc *p)
  * Open the device for a test that needs @features; the fd, or -1 with the
  * reason to skip in @why.
  */
+/* The names of the feature bits in @features, each after a space. */
+static const char *feature_names(__u64 features)
+{
+	static const char * const names[] = {
+		"INFO", "PIN", "WALK", "BUF", "TIMER", "BUF_HUGE", "HUGE_MAP", "WATCH",
+		"PIN_CHECK", NULL,
+	};
+	static char buf[128];
+	unsigned int known = 0;
+	size_t n = 0;
+
+	while (names[known])
+		known++;
+	buf[0] = 0;
+	for (unsigned int i = 0; i < 64 && n < sizeof(buf); i++) {
+		if (!(features & (1ULL << i)))
+			continue;
+		if (i < known)
+			n += snprintf(buf + n, sizeof(buf) - n, " %s", names[i]);
+		else
+			n += snprintf(buf + n, sizeof(buf) - n, " bit%u", i);
+	}
+	return buf;
+}
+
 int device_open(__u64 features, struct pagectl_info *info, char *why, size_t len)
 {
 	struct pagectl_info local;
@@ -296,9 +321,13 @@ int device_open(__u64 features, struct pagectl_info *info, char *why, size_t len
 	}
 	memset(info, 0, sizeof(*info));
 	info->size = sizeof(*info);
-	if (ioctl(fd, PAGECTL_GET_INFO, info) || (info->features & features) != features) {
-		snprintf(why, len, "the module lacks %s",
-			 features & PAGECTL_FEATURE_TIMER ? "PIN or TIMER" : "PIN");
+	if (ioctl(fd, PAGECTL_GET_INFO, info)) {
+		snprintf(why, len, "GET_INFO: %s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if ((info->features & features) != features) {
+		snprintf(why, len, "the module lacks%s", feature_names(features & ~info->features));
 		close(fd);
 		return -1;
 	}
